@@ -1,0 +1,41 @@
+#include "model/resource.h"
+
+#include <gtest/gtest.h>
+
+namespace model {
+namespace {
+
+TEST(Address, SplitsTypeFromName) {
+  auto a = Address::parse("s3.bucket.assets.v2");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->type, "s3.bucket");
+  EXPECT_EQ(a->name, "assets.v2");
+  EXPECT_EQ(a->str(), "s3.bucket.assets.v2");
+  EXPECT_FALSE(Address::parse("s3.bucket"));
+  EXPECT_FALSE(Address::parse("s3..x"));
+  EXPECT_FALSE(Address::parse(".bucket.x"));
+}
+
+TEST(References, FindsEveryReferenceInNestedValues) {
+  auto v = nlohmann::json::parse(R"({"a":"@{backup.vault.dr#arn}","b":["x-@{iam.role.r#name}-y"]})");
+  auto refs = find_references(v);
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs[0].address, "backup.vault.dr");
+  EXPECT_EQ(refs[0].attribute, "arn");
+  EXPECT_EQ(refs[1].address, "iam.role.r");
+}
+
+TEST(References, WholeStringKeepsTypeEmbeddedIsSplicedUnknownIsReported) {
+  auto v = nlohmann::json::parse(R"({"n":"@{a.b.c#count}","s":"pre-@{a.b.c#name}","u":"@{x.y.z#arn}"})");
+  auto left = resolve_references(v, [](const Reference& r) -> std::optional<nlohmann::json> {
+    if (r.address != "a.b.c") return std::nullopt;
+    return r.attribute == "count" ? nlohmann::json(3) : nlohmann::json("nm");
+  });
+  EXPECT_EQ(v["n"], 3);
+  EXPECT_EQ(v["s"], "pre-nm");
+  EXPECT_EQ(v["u"], "@{x.y.z#arn}");
+  EXPECT_EQ(left, std::vector<std::string>{"x.y.z"});
+}
+
+}  // namespace
+}  // namespace model
