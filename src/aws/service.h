@@ -26,6 +26,18 @@ extern const Service s3;
 extern const Service iam;
 extern const Service sts;
 extern const Service backup;
+extern const Service rds;
+extern const Service autoscaling;
+extern const Service cloudwatch;  // query protocol (moto has no CBOR), signing name "monitoring"
+extern const Service sns;
+extern const Service dynamodb;
+extern const Service ecs;
+extern const Service route53;
+extern const Service efs;
+extern const Service ec2;
+extern const Service kms;
+extern const Service states;      // Step Functions (model folder "stepfunctions")
+extern const Service events;      // EventBridge
 }  // namespace services
 
 }  // namespace aws

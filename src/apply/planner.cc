@@ -1,0 +1,83 @@
+#include "apply/planner.h"
+
+#include "apply/refresh.h"
+
+namespace apply {
+
+model::Result<std::map<std::string, plan::Prior>, std::string> load_prior(state::Store& store) {
+  auto records = store.resources();
+  if (!records.ok()) return model::err("reading state: " + records.error().message);
+  std::map<std::string, plan::Prior> prior;
+  for (const auto& r : records.value()) {
+    plan::Prior p{r.address, r.type, r.region, r.workload, r.cloud_id, r.last_applied, {}};
+    try {
+      p.depends_on = nlohmann::json::parse(r.depends_on_json).get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception&) {
+      // An unreadable dependency list only loses destroy ordering; the record still counts.
+    }
+    prior[r.address] = std::move(p);
+  }
+  return prior;
+}
+
+model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::Store& store,
+                                              const PlanRequest& req) {
+  auto meta = store.meta();
+  if (!meta.ok()) return model::err("reading state: " + meta.error().message);
+  auto prior = load_prior(store);
+  if (!prior.ok()) return model::err(prior.error());
+
+  Planned out;
+  out.prior = std::move(prior.value());
+  if (req.refresh) {
+    RefreshRequest r;
+    r.desired = req.graph;
+    r.prior = out.prior;
+    r.parallelism = req.parallelism;
+    out.observed = refresh(ctx, r);
+  } else {
+    // Without refresh, the last recorded live attributes stand in for AWS.
+    auto records = store.resources();
+    if (!records.ok()) return model::err("reading state: " + records.error().message);
+    for (const auto& rec : records.value()) {
+      const auto& attrs = rec.live.is_object() ? rec.live : rec.last_applied;
+      out.observed[rec.address] = {plan::Observed::Status::found, rec.cloud_id, attrs, ""};
+    }
+  }
+
+  plan::DiffInput in;
+  in.desired = req.graph;
+  in.observed = out.observed;
+  in.prior = out.prior;
+  in.allow_destroy = req.allow_destroy;
+  out.plan = plan::diff(in);
+  out.plan.config_dir = req.config_dir;
+  out.plan.config_hash = req.topology->config_hash;
+  out.plan.lineage = meta.value().lineage;
+  out.plan.serial = meta.value().serial;
+  out.plan.created_at = state::now_iso8601();
+  out.plan.refreshed = req.refresh;
+  return out;
+}
+
+model::Result<plan::DriftReport, std::string> make_drift(resources::Context& ctx,
+                                                         state::Store& store,
+                                                         const model::Graph& graph,
+                                                         int parallelism) {
+  auto prior = load_prior(store);
+  if (!prior.ok()) return model::err(prior.error());
+  RefreshRequest r;
+  r.desired = &graph;
+  r.prior = prior.value();
+  r.parallelism = parallelism;
+  r.as_applied = true;
+  // Drift is about what drctl applied: read only what state remembers.
+  for (const auto& [address, _] : prior.value()) r.only.insert(address);
+  std::vector<std::string> desired;
+  for (const auto& res : graph.resources) desired.push_back(res.address.str());
+  if (r.only.empty()) return plan::detect_drift(graph.stack, prior.value(), {}, desired);
+  const auto observed = refresh(ctx, r);
+  return plan::detect_drift(graph.stack, prior.value(), observed, desired);
+}
+
+}  // namespace apply

@@ -1,0 +1,45 @@
+#include <fmt/format.h>
+
+#include "apply/planner.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "report/text.h"
+
+namespace cli {
+namespace {
+
+struct DriftOptions {
+  std::string dir;
+  std::string state;
+  std::string format = "text";
+  int parallelism = 10;
+};
+
+int run_drift(const DriftOptions& o) {
+  auto stack = load_stack(o.dir);
+  if (!stack) return kError;
+  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  if (!store) return kError;
+  auto session = open_session(stack->topology.stack);
+  auto report = apply::make_drift(*session.ctx, *store, stack->graph, o.parallelism);
+  if (!report.ok()) return fail(report.error());
+  const auto& r = report.value();
+  if (o.format == "json") fmt::print("{}\n", plan::to_json(r).dump(2));
+  else fmt::print("{}", report::drift_text(r, style_for(stdout)));
+  if (r.unreadable()) return kError;
+  return r.drifted() ? kChanges : kOk;
+}
+
+}  // namespace
+
+void add_drift(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<DriftOptions>();
+  auto* cmd = app.add_subcommand("drift", "Report what changed in AWS outside drctl (exit 2 on drift)");
+  cmd->add_option("DIR", o->dir, "Stack folder")->required();
+  cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));
+  cmd->callback([&exit_code, o] { exit_code = run_drift(*o); });
+}
+
+}  // namespace cli

@@ -1,0 +1,67 @@
+// Plan: what apply would do, per resource, with the reason and attribute-level before/after.
+// Plain data: built by diff.h, saved by saved_plan.h, rendered by report/, run by apply/.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/diagnostic.h"
+
+namespace plan {
+
+enum class Action { noop, create, update, replace, destroy };
+const char* action_name(Action a);  // "no-op", "create", "update", "replace", "destroy"
+
+// One attribute that differs, by path ("rules[0].rtc", "tags.drctl:stack").
+struct AttrChange {
+  std::string path;
+  nlohmann::json before;  // null when absent
+  nlohmann::json after;   // null when removed
+  bool after_unknown = false;  // holds a reference resolved only during apply
+  bool forces_replace = false;
+  bool operator==(const AttrChange&) const = default;
+};
+
+struct Change {
+  std::string address;
+  std::string type;
+  std::string region;
+  std::string workload;
+  Action action = Action::noop;
+  std::string reason;          // one line: why this action
+  std::string cloud_id;        // known id of the live object, if any
+  nlohmann::json before;       // live attributes (null when absent)
+  nlohmann::json after;        // desired attributes; references may remain unresolved
+  std::vector<AttrChange> attrs;
+  std::vector<std::string> depends_on;
+  bool data_bearing = false;   // destroy/replace loses data
+  std::optional<model::SourceRange> where;
+};
+
+struct Summary {
+  int create = 0, update = 0, replace = 0, destroy = 0, noop = 0;
+  bool any() const { return create + update + replace + destroy > 0; }
+};
+
+struct Plan {
+  static constexpr int kFormatVersion = 1;
+  std::string stack;
+  std::string config_dir;
+  std::string config_hash;
+  std::string lineage;        // state lineage the plan was made against ("" for a new state)
+  long long serial = 0;       // state serial the plan was made against
+  std::string created_at;
+  bool refreshed = true;      // false with --refresh=false
+  std::vector<Change> changes;  // every desired or known resource, no-ops included
+  model::Diagnostics diagnostics;  // checks; an error makes the plan unappliable
+
+  Summary summary() const;
+  bool has_changes() const { return summary().any(); }
+  const Change* find(const std::string& address) const;
+};
+
+}  // namespace plan

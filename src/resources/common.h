@@ -1,0 +1,40 @@
+// Small helpers shared by the resource types: read outcomes, local errors, deterministic
+// idempotency tokens, unresolved references. Pure functions, thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "aws/error.h"
+#include "resources/resource_type.h"
+
+namespace resources {
+
+ReadOutcome found(Live live);
+ReadOutcome absent();
+ReadOutcome failed(aws::AwsError e);
+
+// An error that did not come from AWS (a malformed reply, an unusable desired value).
+// code is "MalformedResponse", "InvalidDesired", "NotUpdatable".
+aws::AwsError local_error(std::string code, std::string message, std::string_view service = "",
+                          std::string_view operation = "");
+
+bool has_code(const aws::AwsError& e, std::initializer_list<std::string_view> codes);
+
+// "drctl-" + the first 32 hex digits of sha256(stack + "/" + address): Backup's
+// CreatorRequestId, stable across runs so a retried create after a crash is deduplicated.
+std::string creator_request_id(std::string_view stack, std::string_view address);
+
+// True when the value is (or contains) an unresolved "@{address#attr}" reference.
+bool is_unresolved(const nlohmann::json& v);
+
+// attrs[key] as a string, "" when missing or not a string.
+std::string str_attr(const nlohmann::json& attrs, const std::string& key);
+
+// The cloud id of a target: its id when state knows one, else attrs[name_key].
+std::string id_or_attr(const Target& t, const std::string& name_key);
+
+}  // namespace resources

@@ -1,0 +1,1 @@
+"""Test harness for drctl integration tests (moto server, drctl runner)."""
