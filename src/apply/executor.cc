@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "apply/crash_point.h"
 #include "plan/diff.h"
 
 namespace apply {
@@ -148,6 +149,7 @@ class Run {
                                         nlohmann::json{{"type", c.type}, {"region", c.region},
                                                        {"id", c.cloud_id}}.dump());
     if (!intent.ok()) return "cannot write the journal: " + intent.error().message;
+    crash_point("after-intent");
 
     aws::Result<resources::Live> live = model::err(aws::AwsError{});
     switch (c.action) {
@@ -160,12 +162,14 @@ class Run {
       }
       case Action::destroy: {
         auto gone = type->destroy(ctx_, have);
+        crash_point("after-call");
         if (!gone.ok()) {
           (void)store_.journal_outcome(options_.run_id, intent.value(), state::JournalPhase::failed,
                                        gone.error().request_id, gone.error().describe());
           return gone.error().describe();
         }
         (void)store_.journal_outcome(options_.run_id, intent.value(), state::JournalPhase::done, "", "");
+        crash_point("after-outcome");
         auto removed = store_.remove_resource(c.address);
         std::lock_guard lock(mu_);
         known_.erase(c.address);
@@ -173,6 +177,7 @@ class Run {
       }
       case Action::noop: return "";
     }
+    crash_point("after-call");
     if (!live.ok()) {
       (void)store_.journal_outcome(options_.run_id, intent.value(), state::JournalPhase::failed,
                                    live.error().request_id, live.error().describe());
@@ -180,7 +185,9 @@ class Run {
     }
     (void)store_.journal_outcome(options_.run_id, intent.value(), state::JournalPhase::done, "",
                                  live.value().id);
+    crash_point("after-outcome");
     std::string recorded = record(c, live.value(), want.attrs);
+    crash_point("after-record");
     std::lock_guard lock(mu_);
     known_[c.address] = {plan::Observed::Status::found, live.value().id, live.value().attrs, ""};
     return recorded;

@@ -66,7 +66,15 @@ size_t write_header(char* data, size_t size, size_t n, void* user) {
 
 bool is_loopback_url(const std::string& url) {
   const std::string host = split_url(url).host;
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1") return true;
+  // 127.0.0.0/8, written as a dotted IPv4 address (not "127.0.0.1.example.com").
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
 }
 
 CurlOptions CurlOptions::from_environment() {

@@ -52,7 +52,8 @@ bool parse_xml_error(const std::string& body, AwsError& e) {
   pugi::xml_node err;
   std::string root_name = root.name();
   if (root_name == "ErrorResponse") {
-    err = root.child("Error");
+    // moto's auth failures, for every protocol, nest one level deeper: <Errors><Error>.
+    err = root.child("Error") ? root.child("Error") : root.child("Errors").child("Error");
     if (e.request_id.empty()) e.request_id = child_text(root, "RequestId");
   } else if (root_name == "Response") {
     err = root.child("Errors").child("Error");

@@ -13,6 +13,7 @@ namespace aws {
 
 // Parses code, message and request id from whatever the service answered:
 //   query:   <ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>
+//            (moto's auth errors: <ErrorResponse><Errors><Error>..., for every protocol)
 //   rest-xml (S3, Route 53): <Error><Code/><Message/><RequestId/></Error> or the query form
 //   ec2:     <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
 //   json / rest-json: x-amzn-ErrorType header, else "__type" / "code" / "Code" in the body

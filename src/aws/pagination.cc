@@ -49,9 +49,11 @@ model::Status<AwsError> paginate_json(Client& client, const Service& s, const st
                                       const TokenNames& names, PageLimits limits) {
   if (!body.is_object()) body = nlohmann::json::object();
   return drive(s, region, operation, limits, [&](const std::string& token, bool& more) -> Result<std::string> {
-    if (!token.empty()) body[names.input] = nlohmann::json::parse(token, nullptr, false).is_object()
-                                                ? nlohmann::json::parse(token)  // DynamoDB keys
-                                                : nlohmann::json(token);
+    if (!token.empty()) {
+      // Most tokens are strings; DynamoDB's LastEvaluatedKey is an object (kept as JSON text).
+      auto parsed = nlohmann::json::parse(token, nullptr, /*allow_exceptions=*/false);
+      body[names.input] = parsed.is_object() ? parsed : nlohmann::json(token);
+    }
     auto page = client.json(s, region, operation, body);
     if (!page.ok()) return model::err(page.error());
     more = on_page(*page);

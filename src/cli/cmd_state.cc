@@ -38,7 +38,32 @@ int run_show(const StateOptions& o) {
   return kOk;
 }
 
+int run_force_unlock(const StateOptions& o, const std::string& lock_id) {
+  auto store = open_state(o.path());
+  if (!store) return kError;
+  auto info = store->lock_info();
+  if (!info.ok()) return fail("reading state: " + info.error().message);
+  if (!info.value()) return fail("the state " + o.path() + " is not locked");
+  auto released = store->unlock(lock_id);
+  if (!released.ok())
+    return fail(released.error().message, "pass the exact lock id the error message named");
+  fmt::print("Released the lock {} held by {} (pid {} on {}, '{}' since {}).\n", lock_id,
+             info.value()->holder, info.value()->pid, info.value()->host, info.value()->operation,
+             info.value()->since);
+  return kOk;
+}
+
 }  // namespace
+
+void add_force_unlock(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<StateOptions>();
+  auto lock_id = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("force-unlock", "Release a lock left by a run that is gone");
+  cmd->add_option("LOCK_ID", *lock_id, "The lock id, exactly as the error message named it")->required();
+  cmd->add_option("DIR", o->dir, "Stack folder (default .)");
+  cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->callback([&exit_code, o, lock_id] { exit_code = run_force_unlock(*o, *lock_id); });
+}
 
 void add_state(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<StateOptions>();

@@ -10,6 +10,7 @@ void add_plan(CLI::App& app, int& exit_code);
 void add_apply(CLI::App& app, int& exit_code);
 void add_drift(CLI::App& app, int& exit_code);
 void add_state(CLI::App& app, int& exit_code);
+void add_force_unlock(CLI::App& app, int& exit_code);
 void add_version(CLI::App& app, int& exit_code);
 
 }  // namespace cli

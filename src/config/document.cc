@@ -167,14 +167,13 @@ std::string pointer_append(const std::string& pointer, size_t index) {
   return pointer + "/" + std::to_string(index);
 }
 
-std::string field_of(const nlohmann::json& root, const std::string& pointer) {
-  std::string out;
-  const nlohmann::json* node = &root;
+std::vector<std::string> pointer_tokens(const std::string& pointer) {
+  std::vector<std::string> out;
   size_t pos = 0;
   while (pos < pointer.size()) {
     size_t next = pointer.find('/', pos + 1);
     if (next == std::string::npos) next = pointer.size();
-    std::string token = pointer.substr(pos + 1, next - pos - 1);
+    const std::string token = pointer.substr(pos + 1, next - pos - 1);
     std::string unescaped;
     for (size_t i = 0; i < token.size(); ++i) {
       if (token[i] == '~' && i + 1 < token.size()) {
@@ -184,6 +183,16 @@ std::string field_of(const nlohmann::json& root, const std::string& pointer) {
         unescaped += token[i];
       }
     }
+    out.push_back(std::move(unescaped));
+    pos = next;
+  }
+  return out;
+}
+
+std::string field_of(const nlohmann::json& root, const std::string& pointer) {
+  std::string out;
+  const nlohmann::json* node = &root;
+  for (const auto& unescaped : pointer_tokens(pointer)) {
     if (node && node->is_array()) {
       out += "[" + unescaped + "]";
       const size_t idx = std::strtoul(unescaped.c_str(), nullptr, 10);
@@ -193,7 +202,6 @@ std::string field_of(const nlohmann::json& root, const std::string& pointer) {
       out += unescaped;
       node = node && node->is_object() && node->contains(unescaped) ? &(*node)[unescaped] : nullptr;
     }
-    pos = next;
   }
   return out;
 }

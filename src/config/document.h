@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,7 @@ std::optional<Document> load_yaml_text(const std::string& text, const std::strin
 // JSON pointer helpers. "/workloads/assets/rtc" <-> {"workloads","assets","rtc"}.
 std::string pointer_append(const std::string& pointer, std::string_view token);
 std::string pointer_append(const std::string& pointer, size_t index);
+std::vector<std::string> pointer_tokens(const std::string& pointer);  // unescaped
 // "/workloads/assets/rtc" -> "workloads.assets.rtc"; "/backups/select/resources/0" ->
 // "backups.select.resources[0]" (decimal tokens under a list are shown as indexes).
 std::string field_of(const nlohmann::json& root, const std::string& pointer);

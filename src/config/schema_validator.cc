@@ -93,7 +93,7 @@ std::vector<const json*> schemas_at(const json& root, const json& doc, const std
   applicable(root, &root, doc, current);
   const json* node = &doc;
   if (pointer.empty()) return current;
-  for (const auto& token : json::json_pointer(pointer)) {
+  for (const auto& token : pointer_tokens(pointer)) {
     std::vector<const json*> next;
     const json* child = nullptr;
     if (node && node->is_object() && node->contains(token)) child = &(*node)[token];
@@ -218,11 +218,9 @@ std::set<std::string> SchemaValidator::validate(const Document& doc, model::Diag
 
     model::Diagnostic d;
     std::string at_pointer = pointer;
-    bool at_value = true;
     if (starts_with(e.description, "Object contains a property")) {
       const std::string key = quoted_tail(e.description);
       at_pointer = pointer_append(pointer, key);
-      at_value = false;
       d = error_at(doc, at_pointer, "unknown key '" + key + "'");
       json allowed = json::array();
       for (const json* s : schemas)

@@ -52,6 +52,24 @@ std::string str_attr(const nlohmann::json& attrs, const std::string& key) {
   return it != attrs.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+std::string get_string(const nlohmann::json& j, const std::string& key, const std::string& def) {
+  if (!j.is_object()) return def;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : def;
+}
+
+long long get_int(const nlohmann::json& j, const std::string& key, long long def) {
+  if (!j.is_object()) return def;
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<long long>() : def;
+}
+
+bool get_bool(const nlohmann::json& j, const std::string& key, bool def) {
+  if (!j.is_object()) return def;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
+}
+
 std::string id_or_attr(const Target& t, const std::string& name_key) {
   return t.id.empty() ? str_attr(t.attrs, name_key) : t.id;
 }

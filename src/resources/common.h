@@ -33,6 +33,11 @@ bool is_unresolved(const nlohmann::json& v);
 
 // attrs[key] as a string, "" when missing or not a string.
 std::string str_attr(const nlohmann::json& attrs, const std::string& key);
+// Typed reads of desired values that never throw: `def` when missing or of another type
+// (the config schema has already rejected wrong types; this keeps a bad value from throwing).
+std::string get_string(const nlohmann::json& j, const std::string& key, const std::string& def);
+long long get_int(const nlohmann::json& j, const std::string& key, long long def);
+bool get_bool(const nlohmann::json& j, const std::string& key, bool def);
 
 // The cloud id of a target: its id when state knows one, else attrs[name_key].
 std::string id_or_attr(const Target& t, const std::string& name_key);

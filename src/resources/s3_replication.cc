@@ -18,15 +18,14 @@ namespace x = s3xml;
 // A desired rule with the README defaults filled in, so that it compares equal to what a read
 // reports for the same configuration.
 json normal_rule(const json& r) {
-  json out = {{"id", r.value("id", "")},
-              {"priority", r.value("priority", 0)},
-              {"status", r.value("status", "Enabled")},
-              {"prefix", r.value("prefix", "")},
-              {"destination_bucket", r.value("destination_bucket", "")},
-              {"rtc", r.value("rtc", false)},
-              {"delete_markers", r.value("delete_markers", false)}};
-  if (r.contains("storage_class") && r["storage_class"].is_string())
-    out["storage_class"] = r["storage_class"];
+  json out = {{"id", get_string(r, "id", "")},
+              {"priority", get_int(r, "priority", 0)},
+              {"status", get_string(r, "status", "Enabled")},
+              {"prefix", get_string(r, "prefix", "")},
+              {"destination_bucket", get_string(r, "destination_bucket", "")},
+              {"rtc", get_bool(r, "rtc", false)},
+              {"delete_markers", get_bool(r, "delete_markers", false)}};
+  if (auto sc = get_string(r, "storage_class", ""); !sc.empty()) out["storage_class"] = sc;
   return out;
 }
 
@@ -61,15 +60,15 @@ void add_minutes(pugi::xml_node parent, const char* name) {
 
 }  // namespace
 
-// The PutBucketReplication body (element order as in the model). Exposed for tests.
-std::string replication_xml(const json& attrs) {
+// Element order follows the model.
+std::string s3xml::replication_xml(const json& attrs) {
   auto doc = x::make("ReplicationConfiguration");
   auto root = doc.document_element();
   x::add(root, "Role", str_attr(attrs, "role"));
   for (const auto& r : normal_rules(attrs)) {
     auto rule = root.append_child("Rule");
     x::add(rule, "ID", r["id"].get<std::string>());
-    x::add(rule, "Priority", std::to_string(r["priority"].get<int>()));
+    x::add(rule, "Priority", std::to_string(r["priority"].get<long long>()));
     x::add(rule.append_child("Filter"), "Prefix", r["prefix"].get<std::string>());
     x::add(rule, "Status", r["status"].get<std::string>());
     auto dest = rule.append_child("Destination");
@@ -128,7 +127,7 @@ aws::Result<Live> converge(aws::Client& c, const Target& want, const std::string
                     normal_rules(*have) == normal_rules(w);
   if (!same) {
     auto r = c.rest(aws::services::s3, want.region,
-                    x::put_config("PutBucketReplication", bucket, "replication", replication_xml(w)));
+                    x::put_config("PutBucketReplication", bucket, "replication", x::replication_xml(w)));
     if (!r) return model::err(r.error());
   }
   Live live{bucket, w};

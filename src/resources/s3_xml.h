@@ -44,6 +44,9 @@ aws::Result<std::string> get_versioning(aws::Client& c, const std::string& regio
 aws::Result<model::Unit> put_versioning(aws::Client& c, const std::string& region,
                                         const std::string& bucket, const std::string& status);
 
+// The PutBucketReplication body for s3.replication attributes (s3_replication.cc).
+std::string replication_xml(const nlohmann::json& attrs);
+
 // "arn:aws:s3:::<bucket>"
 std::string bucket_arn(const std::string& bucket);
 

@@ -120,6 +120,13 @@ class Store {
   virtual Result<std::vector<JournalEntry>> journal(long long run_id) = 0;
 };
 
+// Lock details for this process: random hex id, holder "user@host", host, pid, the given
+// operation ("apply", "plan -refresh") and since = now. Defined in lock_info.cc.
+LockInfo new_lock_info(const std::string& operation);
+// Current UTC time, ISO-8601 to the second: "2024-05-01T12:00:00Z". The format of every
+// timestamp the store writes.
+std::string now_iso8601();
+
 // Opens (creating with 0600 and migrating as needed) the SQLite state at `path`.
 // `migrations_dir` holds NNNN_name.sql files applied in order inside transactions.
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path,

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -267,6 +268,46 @@ TEST_F(StoreTest, ChildProcessCannotTakeAHeldLock) {
   ASSERT_EQ(read(fds[0], &holder_pid, sizeof holder_pid), (ssize_t)sizeof holder_pid);
   close(fds[0]);
   EXPECT_EQ(holder_pid, static_cast<long long>(getpid()));
+}
+
+// Several processes race for the lock at once: exactly one wins, the others are told who
+// holds it (none fails with "database is locked").
+TEST_F(StoreTest, LockRaceBetweenProcessesHasOneWinner) {
+  { ASSERT_TRUE(open_ok(path_)); }
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  std::vector<pid_t> children;
+  for (int c = 0; c < 4; ++c) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      close(go[1]);
+      auto s = state::open_sqlite(path_, kMigrations);
+      char byte;
+      if (read(go[0], &byte, 1) != 0) _exit(3);  // wait for the start (EOF)
+      if (!s.ok()) _exit(2);
+      auto r = (*s)->try_lock(state::new_lock_info("apply"));
+      _exit(!r.ok() ? 2 : r->has_value() ? 1 : 0);
+    }
+    children.push_back(child);
+  }
+  close(go[0]);
+  close(go[1]);  // start them all
+  int winners = 0, refused = 0;
+  for (pid_t c : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(c, &status, 0), c);
+    ASSERT_TRUE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 0) ++winners;
+    if (WEXITSTATUS(status) == 1) ++refused;
+  }
+  EXPECT_EQ(winners, 1);
+  EXPECT_EQ(refused, 3);
+  auto s = open_ok(path_);
+  ASSERT_TRUE(s);
+  auto held = s->lock_info();
+  ASSERT_TRUE(held.ok() && held->has_value());
+  EXPECT_NE(std::find(children.begin(), children.end(), (*held)->pid), children.end());
 }
 
 TEST_F(StoreTest, ConcurrentWritersOnOneStore) {

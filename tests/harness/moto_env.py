@@ -143,8 +143,12 @@ class MotoServer:
         import botocore.config
         import botocore.session
 
+        # Our own config file and profile: the developer's ~/.aws and AWS_PROFILE are ignored.
+        config_file = self.tmp_dir / "aws_config"
+        if not config_file.exists():
+            config_file.write_text("[default]\n")
         core = botocore.session.Session()
-        core.set_config_variable("config_file", os.devnull)
+        core.set_config_variable("config_file", str(config_file))
         core.set_config_variable("credentials_file", os.devnull)
         core.set_config_variable("profile", "default")
         session = boto3.session.Session(botocore_session=core)
@@ -246,15 +250,18 @@ def run_drctl(*args, env, cwd=None, timeout_s=120, input_text=None):
     if not binary.is_file():
         raise FileNotFoundError(f"drctl binary not found at {binary}: build it or set DRCTL_BIN")
     argv = [str(binary), *map(str, args)]
+    # Own process group, so a timeout kills drctl and anything it started, by that PID.
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, text=True, start_new_session=True,
+                            stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        p = subprocess.run(argv, env=env, cwd=cwd, input=input_text, capture_output=True,
-                           text=True, timeout=timeout_s)
-    except subprocess.TimeoutExpired as e:
-        def text(b):
-            return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+        stdout, stderr = proc.communicate(input_text, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
         raise AssertionError(f"drctl timed out after {timeout_s} s: {' '.join(argv)}\n"
-                             f"--- stdout\n{text(e.stdout)}--- stderr\n{text(e.stderr)}")
-    return DrctlResult(argv, p.returncode, p.stdout, p.stderr)
+                             f"--- stdout\n{stdout}--- stderr\n{stderr}")
+    return DrctlResult(argv, proc.returncode, stdout, stderr)
 
 
 class MotoTestCase(unittest.TestCase):

@@ -21,6 +21,9 @@ Fixed in moto's own operations (each marked "moto bug workaround"):
     Backup DeleteBackupPlan: refuses while selections exist, as AWS does (InvalidRequestException).
     S3 GetBucketReplication: DeleteMarkerReplication was always Disabled, Filter always Prefix "",
     SourceSelectionCriteria and ExistingObjectReplication dropped.
+    Signature check: a bodiless request (rest-json/rest-xml GET, DELETE) that does not sign
+    x-amz-content-sha256 was verified against a payload made of moto's parsed headers, so
+    boto3 and the aws CLI failed with SignatureDoesNotMatch where AWS accepts the request.
 """
 
 import json
@@ -38,6 +41,7 @@ from moto.backup.exceptions import (
 )
 from moto.core.responses import ActionResult
 from moto.core.utils import unix_time
+from moto.iam.access_control import IAMRequestBase
 from moto.moto_api._internal import mock_random
 from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import ReplicationConfigurationNotFoundError
@@ -303,6 +307,22 @@ def response_get_bucket_replication(self):
         {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))
 
 
+# ---------------------------------------------------------------- signature check
+
+_moto_create_aws_request = IAMRequestBase._create_aws_request
+
+
+def iam_request_create_aws_request(self):
+    # moto bug workaround: with an empty body moto signs `self._data` instead, which is the form
+    # of a query-protocol POST (werkzeug moves it out of the body) but for a bodiless GET/DELETE
+    # is the query string or even the request headers. The payload of those is empty.
+    request = _moto_create_aws_request(self)
+    content_type = self._headers.get("Content-Type", "") or ""
+    if not self._body and "x-www-form-urlencoded" not in content_type:
+        request.data = b""
+    return request
+
+
 # ---------------------------------------------------------------- installation
 
 def install():
@@ -323,6 +343,8 @@ def install():
     BackupResponse.delete_backup_selection = response_delete_backup_selection
 
     s3_responses.S3Response.get_bucket_replication = response_get_bucket_replication
+
+    IAMRequestBase._create_aws_request = iam_request_create_aws_request
 
 
 def main(argv=None):

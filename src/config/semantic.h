@@ -1,0 +1,18 @@
+// Checks a stack document beyond its JSON Schema: real regions that differ, S3 bucket names,
+// durations that parse and are positive, AWS Backup lifecycle and window rules, schedule
+// expressions, workload names. Every problem is an error (or warning) with position and field.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "config/document.h"
+#include "model/diagnostic.h"
+
+namespace config {
+
+// `failed` holds the pointers the schema already reported; checks on them are skipped so a
+// problem is not reported twice. Tolerates documents that failed the schema elsewhere.
+void check_stack(const Document& doc, const std::set<std::string>& failed, model::Diagnostics& diags);
+
+}  // namespace config

@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include "resources/common.h"
+#include "resources/test_support.h"
+#include "resources/types.h"
+
+namespace resources {
+namespace {
+
+using nlohmann::json;
+using test::Harness;
+using Calls = std::vector<std::string>;
+
+const std::string kName = "drctl-shop-prod-primary";
+const std::string kAddress = "backup.vault.primary";
+const std::string kArn = "arn:aws:backup:us-east-1:111122223333:backup-vault:drctl-shop-prod-primary";
+const std::string kTagsPath = "/tags/arn%3Aaws%3Abackup%3Aus-east-1%3A111122223333%3Abackup-vault%3Adrctl-shop-prod-primary";
+
+json desired() { return {{"name", kName}, {"tags", {{"drctl:stack", "shop-prod"}, {"drctl:address", kAddress}}}}; }
+Target want(json attrs = desired()) { return test::target(kAddress, "us-east-1", std::move(attrs)); }
+
+TEST(BackupVault, CreateSendsTagsAndTheAddressToken) {
+  Harness h;
+  h.reply(200, "backup/create_backup_vault.json");
+  auto live = backup_vault_type().create(h.ctx, want());
+  ASSERT_TRUE(live.ok()) << live.error().describe();
+  EXPECT_EQ(h.calls(), (Calls{"PUT backup:/backup-vaults/drctl-shop-prod-primary"}));
+  EXPECT_EQ(h.json_body(0), (json{{"BackupVaultTags", desired()["tags"]},
+                                  {"CreatorRequestId", creator_request_id("shop-prod", kAddress)}}));
+  EXPECT_EQ(fakes::signing_service(h.request(0)), "backup");
+  EXPECT_EQ(live->attrs["arn"], kArn);
+}
+
+TEST(BackupVault, CreateOfAnExistingVaultAdoptsItAndConvergesTags) {
+  Harness h;
+  h.backup_error(400, "AlreadyExistsException", "backup/already_exists.json");
+  h.reply(200, "backup/describe_backup_vault.json");
+  h.reply(200, R"({"Tags": {"drctl:stack": "shop-prod"}})");
+  h.reply(200);
+  auto live = backup_vault_type().create(h.ctx, want());
+  ASSERT_TRUE(live.ok()) << live.error().describe();
+  EXPECT_EQ(h.calls(), (Calls{"PUT backup:/backup-vaults/drctl-shop-prod-primary",
+                              "GET backup:/backup-vaults/drctl-shop-prod-primary", "GET backup:" + kTagsPath + "/",
+                              "POST backup:" + kTagsPath}));
+  EXPECT_EQ(h.json_body(3), (json{{"Tags", {{"drctl:address", kAddress}}}}));
+}
+
+TEST(BackupVault, ReadListsOnceAndReadsTagsOfWantedVaultsOnly) {
+  Harness h;
+  h.reply(200, "backup/list_backup_vaults.json");
+  h.reply(200, "backup/list_tags_vault.json");
+  const Target targets[] = {want(), test::target("backup.vault.dr", "us-east-1", {{"name", "drctl-shop-prod-missing"}})};
+  auto out = backup_vault_type().read(h.ctx, "us-east-1", targets);
+  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup-vaults/", "GET backup:" + kTagsPath + "/"}));
+  EXPECT_EQ(out.at("backup.vault.dr").status, ReadStatus::absent);
+  const auto& o = out.at(kAddress);
+  ASSERT_EQ(o.status, ReadStatus::found);
+  json expected = desired();
+  expected["arn"] = kArn;
+  expected["encryption_key_arn"] = "arn:aws:kms:us-east-1:111122223333:key/bbbbbbbb-1111-2222-3333-444444444444";
+  EXPECT_EQ(o.live.attrs, expected);
+}
+
+TEST(BackupVault, ReadFollowsNextToken) {
+  Harness h;
+  h.reply(200, R"({"BackupVaultList": [], "NextToken": "page-2"})");
+  h.reply(200, "backup/list_backup_vaults.json");
+  h.reply(200, "backup/list_tags_vault.json");
+  const Target targets[] = {want()};
+  EXPECT_EQ(backup_vault_type().read(h.ctx, "us-east-1", targets).at(kAddress).status, ReadStatus::found);
+  EXPECT_EQ(h.calls()[1], "GET backup:/backup-vaults/?nextToken=page-2");
+}
+
+TEST(BackupVault, ServiceErrorIsFailed) {
+  Harness h;
+  h.backup_error(503, "ServiceUnavailableException", "backup/service_unavailable.json");
+  const Target targets[] = {want()};
+  const auto o = backup_vault_type().read(h.ctx, "us-east-1", targets).at(kAddress);
+  EXPECT_EQ(o.status, ReadStatus::failed);
+  EXPECT_EQ(o.error->code, "ServiceUnavailableException");
+}
+
+TEST(BackupVault, UpdateSyncsTagsOnly) {
+  Harness same;
+  json have = desired();
+  have["arn"] = kArn;
+  ASSERT_TRUE(backup_vault_type().update(same.ctx, want(), Live{kName, have}).ok());
+  EXPECT_TRUE(same.calls().empty());
+
+  Harness h;
+  h.reply(200);
+  have["tags"]["old"] = "x";
+  ASSERT_TRUE(backup_vault_type().update(h.ctx, want(), Live{kName, have}).ok());
+  EXPECT_EQ(h.calls(), (Calls{"POST backup:/untag/arn%3Aaws%3Abackup%3Aus-east-1%3A111122223333%3Abackup-vault%3Adrctl-shop-prod-primary"}));
+  EXPECT_EQ(h.json_body(0), (json{{"TagKeyList", {"old"}}}));
+}
+
+TEST(BackupVault, DestroyDeletesAndMissingIsDone) {
+  Harness h;
+  h.reply(200);
+  ASSERT_TRUE(backup_vault_type().destroy(h.ctx, test::target(kAddress, "us-east-1", {}, kName)).ok());
+  EXPECT_EQ(h.calls(), (Calls{"DELETE backup:/backup-vaults/drctl-shop-prod-primary"}));
+  Harness gone;
+  gone.backup_error(404, "ResourceNotFoundException", "backup/not_found.json");
+  EXPECT_TRUE(backup_vault_type().destroy(gone.ctx, want()).ok());
+  EXPECT_TRUE(backup_vault_type().schema().data_bearing);
+}
+
+}  // namespace
+}  // namespace resources
