@@ -21,6 +21,8 @@ struct Service {
   bool global = false;          // IAM, Route 53: one endpoint, signed for us-east-1
 };
 
+// Defined in services.cc (values from the botocore models). Namespace-scope objects: don't read
+// them from another file's static initializers.
 namespace services {
 extern const Service s3;
 extern const Service iam;

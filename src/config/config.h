@@ -22,10 +22,13 @@ struct Paths {
 // else the source tree drctl was built from.
 Paths default_paths();
 
-// Reads every *.dr.yaml in `dir` (sorted by name), validates each against
-// schemas/topology.schema.json, merges them, and runs the semantic checks (regions exist and
-// differ, bucket names, durations, backup schedule expressions, objectives). nullopt when
-// any error was found; diags holds every problem.
+// Reads every *.dr.yaml in `dir` (sorted by name; `dir` may also be a single file), merges them
+// at the top level (a key in two files is an error naming both; equal `version:` may repeat),
+// validates the merged document against schemas/topology.schema.json (positions still name
+// each node's own file), and runs the semantic checks (regions exist and differ, bucket names,
+// durations, backup schedule expressions, objectives, the strategy module and its inputs).
+// nullopt when any error was found; diags holds every problem, in file/line order.
+// Topology::positions maps each pointer to where its key was written (list items: the item).
 std::optional<model::Topology> load_stack(const std::string& dir, const Paths& paths,
                                           model::Diagnostics& diags);
 

@@ -109,7 +109,8 @@ std::optional<model::SourceRange> Document::key_at(const std::string& pointer) c
   while (true) {
     if (auto it = keys.find(p); it != keys.end()) return it->second;
     if (p.empty()) return std::nullopt;
-    p = p.substr(0, p.rfind('/'));
+    const auto slash = p.rfind('/');
+    p = slash == std::string::npos ? std::string() : p.substr(0, slash);
   }
 }
 

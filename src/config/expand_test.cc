@@ -214,3 +214,20 @@ TEST(Expand, UnknownInputIsReportedAtItsPositionAtExpandTimeToo) {
 
 }  // namespace
 }  // namespace config
+
+namespace config {
+namespace {
+
+TEST(Expand, TemplateErrorsPointIntoTheModuleFile) {
+  model::Diagnostics diags;
+  auto g = expand_fixture("bad_module", diags);
+  EXPECT_FALSE(g);
+  auto d = only_error(diags, "kinds.s3.resources[0].attrs.bucket");
+  EXPECT_AT(d, "bad_module/mod/module.yaml", 8, 19);
+  EXPECT_EQ(d->summary, "'spec.bukcet' is not set, so it cannot be spliced into text");
+  EXPECT_EQ(d->detail, "while expanding workload 'assets'");
+  EXPECT_EQ(d->address, "s3.bucket.assets");
+}
+
+}  // namespace
+}  // namespace config

@@ -1,5 +1,6 @@
 #include "config/module.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "config/schema_validator.h"
@@ -51,10 +52,12 @@ std::optional<Module> load_module(const std::string& strategy, const Document& s
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
     auto d = error_at(stack_doc, at, "unknown strategy module '" + strategy + "'", true);
-    std::string known;
+    std::vector<std::string> names;
     for (const auto& e : fs::directory_iterator(paths.modules_dir, ec))
-      if (fs::is_regular_file(e.path() / "module.yaml", ec))
-        known += (known.empty() ? "" : ", ") + e.path().filename().string();
+      if (fs::is_regular_file(e.path() / "module.yaml", ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
     d.detail = "no " + file + (known.empty() ? "" : "; built-in modules: " + known);
     diags.push_back(std::move(d));
     return std::nullopt;

@@ -194,7 +194,7 @@ class Checker {
     if (const json* sel = get("/backups/select"); sel && sel->is_object() && !failed_.count("/backups/select")) {
       const bool any = (sel->contains("tags") && (*sel)["tags"].is_object() && !(*sel)["tags"].empty()) ||
                        (sel->contains("resources") && (*sel)["resources"].is_array() && !(*sel)["resources"].empty());
-      if (!any) error("/backups/select", "backups.select must name at least one tag or resource",
+      if (!any) error("/backups/select", "name at least one tag or resource to back up",
                       "an empty selection protects nothing");
     }
   }

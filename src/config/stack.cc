@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <openssl/evp.h>
 
@@ -181,6 +182,13 @@ std::optional<model::Topology> load_stack(const std::string& dir, const Paths& p
     if (auto module = load_module(name.get<std::string>(), merged, paths, diags))
       if (auto resolved = resolve_inputs(*module, merged, diags)) inputs = std::move(*resolved);
   }
+  // Report in reading order, whichever check found the problem.
+  std::stable_sort(diags.begin() + static_cast<long>(before), diags.end(), [](const auto& a, const auto& b) {
+    const auto key = [](const model::Diagnostic& d) {
+      return d.where ? std::tuple(d.where->file, d.where->line, d.where->column) : std::tuple(std::string(), 0, 0);
+    };
+    return key(a) < key(b);
+  });
   if (errors()) return std::nullopt;
   return build(merged, std::move(inputs), files, sha256_hex(hashed));
 }

@@ -1,4 +1,7 @@
 // load_stack: every error fixture asserts file, line, column, field and summary.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 

@@ -1,5 +1,6 @@
 #include "resources/backup_common.h"
 
+#include "aws/pagination.h"
 #include "resources/common.h"
 
 namespace resources::backup {
@@ -11,29 +12,33 @@ aws::RestRequest request(std::string operation, std::string method, std::string 
   r.method = std::move(method);
   r.path = std::move(path);
   if (!body.is_null()) {
-    r.body = body.dump();
+    r.body = json_text(body);
     r.content_type = "application/json";
   }
   return r;
 }
 
 aws::Result<nlohmann::json> call(aws::Client& c, const std::string& region, const aws::RestRequest& r) {
-  return c.rest_json(aws::services::backup, region, r);
+  auto res = c.rest_json(aws::services::backup, region, r);
+  if (res && !res->is_object())  // every Backup reply is an object; readers rely on it
+    return model::err(local_error("MalformedResponse", "the reply is not a JSON object", "backup", r.operation));
+  return res;
+}
+
+model::Status<aws::AwsError> paginate(aws::Client& c, const std::string& region, aws::RestRequest r,
+                                      const std::function<bool(const nlohmann::json&)>& on_page) {
+  return aws::paginate_rest_json(c, aws::services::backup, region, std::move(r), on_page);
 }
 
 aws::Result<TagMap> list_tags(aws::Client& c, const std::string& region, const std::string& arn) {
   TagMap tags;
-  std::string token;
-  do {
-    auto r = request("ListTags", "GET", "/tags/" + arn + "/");
-    if (!token.empty()) r.query.push_back({"nextToken", token});
-    auto res = call(c, region, r);
-    if (!res) return model::err(res.error());
-    if (res->contains("Tags") && (*res)["Tags"].is_object())
-      for (auto it = (*res)["Tags"].begin(); it != (*res)["Tags"].end(); ++it)
+  auto st = paginate(c, region, request("ListTags", "GET", "/tags/" + arn + "/"), [&](const nlohmann::json& page) {
+    if (page.contains("Tags") && page["Tags"].is_object())
+      for (auto it = page["Tags"].begin(); it != page["Tags"].end(); ++it)
         if (it->is_string()) tags[it.key()] = it->get<std::string>();
-    token = get_string(*res, "NextToken", "");
-  } while (!token.empty());
+    return true;
+  });
+  if (!st) return model::err(st.error());
   return tags;
 }
 

@@ -2,6 +2,7 @@
 // (ListTags / TagResource / UntagResource) that vaults and plans both use.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,10 @@ aws::RestRequest request(std::string operation, std::string method, std::string 
                          const nlohmann::json& body = nullptr);
 
 aws::Result<nlohmann::json> call(aws::Client& c, const std::string& region, const aws::RestRequest& r);
+
+// Every page of a Backup listing (nextToken in, NextToken out); on_page returns false to stop.
+model::Status<aws::AwsError> paginate(aws::Client& c, const std::string& region, aws::RestRequest r,
+                                      const std::function<bool(const nlohmann::json&)>& on_page);
 
 // Every tag of a vault or plan ARN (ListTags, paginated).
 aws::Result<TagMap> list_tags(aws::Client& c, const std::string& region, const std::string& arn);

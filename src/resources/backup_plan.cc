@@ -45,18 +45,15 @@ aws::Result<std::optional<Live>> read_plan(aws::Client& c, const std::string& re
 // Every live (not deleted) plan, grouped by name (ListBackupPlans, paginated).
 aws::Result<std::map<std::string, std::vector<json>>> list_plans(aws::Client& c, const std::string& region) {
   std::map<std::string, std::vector<json>> by_name;
-  std::string token;
-  do {
-    auto r = backup::request("ListBackupPlans", "GET", "/backup/plans/");
-    if (!token.empty()) r.query.push_back({"nextToken", token});
-    auto res = backup::call(c, region, r);
-    if (!res) return model::err(res.error());
-    if (res->contains("BackupPlansList") && (*res)["BackupPlansList"].is_array())
-      for (const auto& p : (*res)["BackupPlansList"])
-        if (!p.contains("DeletionDate") || p["DeletionDate"].is_null())
-          by_name[get_string(p, "BackupPlanName", "")].push_back(p);
-    token = get_string(*res, "NextToken", "");
-  } while (!token.empty());
+  auto st = backup::paginate(c, region, backup::request("ListBackupPlans", "GET", "/backup/plans/"),
+                             [&](const json& page) {
+                               if (page.contains("BackupPlansList") && page["BackupPlansList"].is_array())
+                                 for (const auto& p : page["BackupPlansList"])
+                                   if (!p.contains("DeletionDate") || p["DeletionDate"].is_null())
+                                     by_name[get_string(p, "BackupPlanName", "")].push_back(p);
+                               return true;
+                             });
+  if (!st) return model::err(st.error());
   return by_name;
 }
 
@@ -70,6 +67,7 @@ std::string pick(const std::vector<json>& plans, const std::string& creator_id) 
 aws::Result<Live> converge(aws::Client& c, const Target& want, const Live& have) {
   const json& w = want.attrs;
   const std::string id = have.id.empty() ? str_attr(have.attrs, "id") : have.id;
+  if (id.empty()) return model::err(local_error("InvalidDesired", "no plan id to update", "backup", "UpdateBackupPlan"));
   std::string version_id = str_attr(have.attrs, "version_id");
   const std::string arn = str_attr(have.attrs, "arn");
   if (backup::plan_input(w) != backup::plan_input(have.attrs)) {

@@ -52,21 +52,17 @@ aws::Result<std::optional<Live>> get_selection(aws::Client& c, const std::string
 aws::Result<std::optional<std::map<std::string, std::string>>> list_selections(
     aws::Client& c, const std::string& region, const std::string& plan_id) {
   std::map<std::string, std::string> ids;
-  std::string token;
-  do {
-    auto r = backup::request("ListBackupSelections", "GET", selections_path(plan_id));
-    if (!token.empty()) r.query.push_back({"nextToken", token});
-    auto res = backup::call(c, region, r);
-    if (!res) {
-      if (has_code(res.error(), {"ResourceNotFoundException"}))
-        return std::optional<std::map<std::string, std::string>>();
-      return model::err(res.error());
-    }
-    if (res->contains("BackupSelectionsList") && (*res)["BackupSelectionsList"].is_array())
-      for (const auto& s : (*res)["BackupSelectionsList"])
-        ids[get_string(s, "SelectionName", "")] = get_string(s, "SelectionId", "");
-    token = get_string(*res, "NextToken", "");
-  } while (!token.empty());
+  auto st = backup::paginate(c, region, backup::request("ListBackupSelections", "GET", selections_path(plan_id)),
+                             [&](const json& page) {
+                               if (page.contains("BackupSelectionsList") && page["BackupSelectionsList"].is_array())
+                                 for (const auto& s : page["BackupSelectionsList"])
+                                   ids[get_string(s, "SelectionName", "")] = get_string(s, "SelectionId", "");
+                               return true;
+                             });
+  if (!st) {
+    if (has_code(st.error(), {"ResourceNotFoundException"})) return std::optional<std::map<std::string, std::string>>();
+    return model::err(st.error());
+  }
   return std::optional<std::map<std::string, std::string>>(std::move(ids));
 }
 

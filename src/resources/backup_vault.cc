@@ -48,21 +48,19 @@ class BackupVault final : public ResourceType {
     std::set<std::string> wanted;
     for (const auto& t : targets) wanted.insert(id_or_attr(t, "name"));
     std::map<std::string, VaultInfo> existing;
-    std::string token;
-    do {
-      auto r = backup::request("ListBackupVaults", "GET", "/backup-vaults/");
-      if (!token.empty()) r.query.push_back({"nextToken", token});
-      auto res = backup::call(ctx.aws, region, r);
-      if (!res) {
-        for (const auto& t : targets) out[t.address] = failed(res.error());
-        return out;
-      }
-      if (res->contains("BackupVaultList") && (*res)["BackupVaultList"].is_array())
-        for (const auto& v : (*res)["BackupVaultList"])
-          if (auto n = get_string(v, "BackupVaultName", ""); wanted.count(n))
-            existing[n] = {get_string(v, "BackupVaultArn", ""), get_string(v, "EncryptionKeyArn", "")};
-      token = get_string(*res, "NextToken", "");
-    } while (!token.empty() && existing.size() < wanted.size());
+    auto listed = backup::paginate(ctx.aws, region, backup::request("ListBackupVaults", "GET", "/backup-vaults/"),
+                                   [&](const json& page) {
+                                     if (page.contains("BackupVaultList") && page["BackupVaultList"].is_array())
+                                       for (const auto& v : page["BackupVaultList"])
+                                         if (auto n = get_string(v, "BackupVaultName", ""); wanted.count(n))
+                                           existing[n] = {get_string(v, "BackupVaultArn", ""),
+                                                          get_string(v, "EncryptionKeyArn", "")};
+                                     return existing.size() < wanted.size();  // stop once all are seen
+                                   });
+    if (!listed) {
+      for (const auto& t : targets) out[t.address] = failed(listed.error());
+      return out;
+    }
 
     for (const auto& t : targets) {
       const auto name = id_or_attr(t, "name");

@@ -70,6 +70,10 @@ bool get_bool(const nlohmann::json& j, const std::string& key, bool def) {
   return it != j.end() && it->is_boolean() ? it->get<bool>() : def;
 }
 
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string id_or_attr(const Target& t, const std::string& name_key) {
   return t.id.empty() ? str_attr(t.attrs, name_key) : t.id;
 }

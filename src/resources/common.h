@@ -39,6 +39,9 @@ std::string get_string(const nlohmann::json& j, const std::string& key, const st
 long long get_int(const nlohmann::json& j, const std::string& key, long long def);
 bool get_bool(const nlohmann::json& j, const std::string& key, bool def);
 
+// Compact JSON text that never throws (invalid UTF-8 is replaced, not an exception).
+std::string json_text(const nlohmann::json& j);
+
 // The cloud id of a target: its id when state knows one, else attrs[name_key].
 std::string id_or_attr(const Target& t, const std::string& name_key);
 

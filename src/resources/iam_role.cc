@@ -7,6 +7,7 @@
 // meaning (json_policy.h) so that IAM's spelling does not show as drift.
 #include <set>
 
+#include "aws/pagination.h"
 #include "resources/common.h"
 #include "resources/json_policy.h"
 #include "resources/tags.h"
@@ -41,16 +42,13 @@ json parse_doc(const std::string& text) {
 
 aws::Result<std::vector<std::string>> list_policy_names(aws::Client& c, const std::string& role) {
   std::vector<std::string> names;
-  std::string marker;
-  do {
-    aws::Params p{{"RoleName", role}};
-    if (!marker.empty()) p.push_back({"Marker", marker});
-    aws::XmlDoc keep;
-    auto res = call(c, "ListRolePolicies", p, keep);
-    if (!res) return model::err(res.error());
-    for (auto m : xml::children(xml::child(*res, "PolicyNames"), "member")) names.push_back(m.text().as_string());
-    marker = xml::text(*res, "IsTruncated") == "true" ? xml::text(*res, "Marker") : "";
-  } while (!marker.empty());
+  auto st = aws::paginate_query(c, aws::services::iam, kIamRegion, "ListRolePolicies", {{"RoleName", role}},
+                                [&](const pugi::xml_node& res) {
+                                  for (auto m : xml::children(xml::child(res, "PolicyNames"), "member"))
+                                    names.push_back(m.text().as_string());
+                                  return true;
+                                });
+  if (!st) return model::err(st.error());
   return names;
 }
 
@@ -65,7 +63,8 @@ aws::Result<std::optional<Live>> read_role(aws::Client& c, const std::string& na
   auto role = xml::child(*res, "Role");
   TagMap tags;
   for (auto m : xml::children(xml::child(role, "Tags"), "member")) tags[xml::text(m, "Key")] = xml::text(m, "Value");
-  const json* want_trust = desired.contains("assume_role_policy") ? &desired["assume_role_policy"] : nullptr;
+  const json* want_trust =
+      desired.is_object() && desired.contains("assume_role_policy") ? &desired["assume_role_policy"] : nullptr;
   Live live{name,
             {{"name", name},
              {"arn", xml::text(role, "Arn")},
@@ -76,7 +75,7 @@ aws::Result<std::optional<Live>> read_role(aws::Client& c, const std::string& na
   auto names = list_policy_names(c, name);
   if (!names) return model::err(names.error());
   json policies = json::object();
-  const json want_policies = desired.value("policies", json::object());
+  const json want_policies = desired.is_object() ? desired.value("policies", json::object()) : json::object();
   for (const auto& pn : *names) {
     aws::XmlDoc pkeep;
     auto pol = call(c, "GetRolePolicy", {{"RoleName", name}, {"PolicyName", pn}}, pkeep);
@@ -105,7 +104,7 @@ aws::Result<Live> converge(aws::Client& c, const Target& want, const std::string
   }
   if (w.contains("assume_role_policy") &&
       !(have.contains("assume_role_policy") && same_policy(w["assume_role_policy"], have["assume_role_policy"]))) {
-    auto r = call_void(c, "UpdateAssumeRolePolicy", {{"RoleName", name}, {"PolicyDocument", w["assume_role_policy"].dump()}});
+    auto r = call_void(c, "UpdateAssumeRolePolicy", {{"RoleName", name}, {"PolicyDocument", json_text(w["assume_role_policy"])}});
     if (!r) return model::err(r.error());
   }
   if (w.contains("policies") && w["policies"].is_object()) {
@@ -113,7 +112,7 @@ aws::Result<Live> converge(aws::Client& c, const Target& want, const std::string
     for (auto it = w["policies"].begin(); it != w["policies"].end(); ++it) {
       if (have_policies.contains(it.key()) && same_policy(it.value(), have_policies[it.key()])) continue;
       auto r = call_void(c, "PutRolePolicy",
-                         {{"RoleName", name}, {"PolicyName", it.key()}, {"PolicyDocument", it.value().dump()}});
+                         {{"RoleName", name}, {"PolicyName", it.key()}, {"PolicyDocument", json_text(it.value())}});
       if (!r) return model::err(r.error());
     }
     for (auto it = have_policies.begin(); it != have_policies.end(); ++it) {
@@ -157,20 +156,16 @@ class IamRole final : public ResourceType {
     for (const auto& t : targets) wanted.insert(id_or_attr(t, "name"));
     // One paginated listing tells which wanted roles exist at all.
     std::set<std::string> existing;
-    std::string marker;
-    do {
-      aws::Params p;
-      if (!marker.empty()) p.push_back({"Marker", marker});
-      aws::XmlDoc keep;
-      auto res = call(ctx.aws, "ListRoles", p, keep);
-      if (!res) {
-        for (const auto& t : targets) out[t.address] = failed(res.error());
-        return out;
-      }
-      for (auto m : xml::children(xml::child(*res, "Roles"), "member"))
-        if (auto n = xml::text(m, "RoleName"); wanted.count(n)) existing.insert(n);
-      marker = xml::text(*res, "IsTruncated") == "true" ? xml::text(*res, "Marker") : "";
-    } while (!marker.empty() && existing.size() < wanted.size());
+    auto listed = aws::paginate_query(ctx.aws, aws::services::iam, kIamRegion, "ListRoles", {},
+                                      [&](const pugi::xml_node& res) {
+                                        for (auto m : xml::children(xml::child(res, "Roles"), "member"))
+                                          if (auto n = xml::text(m, "RoleName"); wanted.count(n)) existing.insert(n);
+                                        return existing.size() < wanted.size();  // stop once all are seen
+                                      });
+    if (!listed) {
+      for (const auto& t : targets) out[t.address] = failed(listed.error());
+      return out;
+    }
 
     for (const auto& t : targets) {
       const auto name = id_or_attr(t, "name");
@@ -189,7 +184,7 @@ class IamRole final : public ResourceType {
     const auto name = str_attr(want.attrs, "name");
     const json& w = want.attrs;
     aws::Params p{{"Path", "/"}, {"RoleName", name},
-                  {"AssumeRolePolicyDocument", w.value("assume_role_policy", json::object()).dump()}};
+                  {"AssumeRolePolicyDocument", json_text(w.value("assume_role_policy", json::object()))}};
     if (auto d = str_attr(w, "description"); !d.empty()) p.push_back({"Description", d});
     add_tags(p, tag_map(w.value("tags", json::object())));
     aws::XmlDoc keep;

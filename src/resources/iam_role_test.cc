@@ -88,6 +88,17 @@ TEST(IamRole, ReadListsOnceThenReadsOnlyWantedRolesThatExist) {
   EXPECT_EQ(o.live.attrs, expected);
 }
 
+TEST(IamRole, ReadStopsListingOnceEveryWantedRoleIsSeen) {
+  Harness h;
+  h.reply(200, "iam/list_roles_page1.xml");  // truncated, but holds the only wanted role
+  h.reply(200, "iam/get_role.xml");
+  h.reply(200, "<ListRolePoliciesResponse><ListRolePoliciesResult><PolicyNames/><IsTruncated>false</IsTruncated>"
+               "</ListRolePoliciesResult></ListRolePoliciesResponse>");
+  const Target targets[] = {test::target("iam.role.other", "us-east-1", {{"name", "unrelated-role"}})};
+  EXPECT_EQ(iam_role_type().read(h.ctx, "us-east-1", targets).at("iam.role.other").status, ReadStatus::found);
+  EXPECT_EQ(h.calls(), (Calls{"POST iam:ListRoles", "POST iam:GetRole", "POST iam:ListRolePolicies"}));
+}
+
 TEST(IamRole, ReadReportsAChangedPolicyAsLive) {
   Harness h;
   h.reply(200, "iam/list_roles_page2.xml");

@@ -1,12 +1,14 @@
 #include "resources/tags.h"
 
+#include "resources/common.h"
+
 namespace resources {
 
 TagMap tag_map(const nlohmann::json& tags) {
   TagMap m;
   if (!tags.is_object()) return m;
   for (auto it = tags.begin(); it != tags.end(); ++it)
-    m[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+    m[it.key()] = it->is_string() ? it->get<std::string>() : json_text(*it);
   return m;
 }
 

@@ -87,6 +87,16 @@ class HarnessTest(ExtensionTestBase):
         err = self.assertClientError("403", bad.list_backup_plans)
         self.assertIn("<Code>SignatureDoesNotMatch</Code>", err.response["Error"]["Message"])
 
+    def test_extension_signature_check_uses_the_wire_path_for_arns(self):
+        # Backup ListTags puts an ARN in the path (/tags/arn%3Aaws%3Abackup...): plain moto
+        # verifies over the decoded path and rejects every correct signature.
+        backup = self.moto.client("backup")
+        arn = backup.create_backup_vault(BackupVaultName="drctl-wire-path")["BackupVaultArn"]
+        self.assertEqual(backup.list_tags(ResourceArn=arn)["Tags"], {})
+        bad = self.moto.client("backup", secret_access_key="not-the-secret")
+        err = self.assertClientError("403", bad.list_tags, ResourceArn=arn)
+        self.assertIn("<Code>SignatureDoesNotMatch</Code>", err.response["Error"]["Message"])
+
     def test_signature_check_rejects_unknown_key(self):
         bad = self.moto.client("sts", access_key_id="AKIAUNKNOWNKEY000000",
                                secret_access_key="whatever")
