@@ -71,6 +71,9 @@ class ExecutorTest : public ::testing::Test {
     store_ = std::move(s.value());
     options_.find_type = [this](std::string_view) { return &type_; };
     options_.parallelism = 4;
+    auto run = store_->begin_run("apply", "");
+    ASSERT_TRUE(run.ok());
+    options_.run_id = run.value();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

@@ -1,5 +1,8 @@
 #include "aws/curl_transport.h"
 
+#include <strings.h>
+
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -161,6 +164,10 @@ model::Result<HttpResponse, TransportError> CurlTransport::send(const HttpReques
   // curl would otherwise add "Expect: 100-continue" to larger bodies (an extra round trip)
   // and a "Content-Type" of its own to POSTs without one.
   headers = curl_slist_append(headers, "Expect:");
+  bool has_content_type = false;
+  for (const auto& [name, value] : req.headers)
+    has_content_type = has_content_type || strcasecmp(name.c_str(), "content-type") == 0;
+  if (!has_content_type) headers = curl_slist_append(headers, "Content-Type:");
 
   curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
   curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
@@ -186,6 +193,9 @@ model::Result<HttpResponse, TransportError> CurlTransport::send(const HttpReques
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else if (req.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (req.body.empty() && req.method == "DELETE") {
+    // A bodiless DELETE is sent with no body at all, as the AWS SDKs send it.
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   } else {
     // POSTFIELDS with an explicit size sends the body for any method, binary-safe.
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));

@@ -2,8 +2,8 @@
 // endpoint (moto with tests/moto/drctl_moto.py, or an AWS sandbox account). Not run by ctest.
 //
 //   python3 tests/moto/drctl_moto.py -H 127.0.0.1 -p $PORT &
-//   AWS_ENDPOINT_URL=http://127.0.0.1:$PORT AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x \
-//     build/src/resources/drctl_resources_live_check
+//   export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x
+//   build/src/resources/drctl_resources_live_check      # DRCTL_LIVE_KEEP=1: skip the destroys
 //
 // For each type: create, read back equal to desired, update, read back, destroy, read absent.
 // Independent verification (boto3 / aws CLI) is left to tests/integration.
