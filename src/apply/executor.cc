@@ -175,6 +175,10 @@ class Run {
         known_.erase(c.address);
         return removed.ok() ? "" : "deleted, but state could not be updated: " + removed.error().message;
       }
+      case Action::import_:
+        live = c.attrs.empty() ? aws::Result<resources::Live>(resources::Live{c.cloud_id, c.before})
+                               : type->update(ctx_, want, resources::Live{c.cloud_id, c.before});
+        break;
       case Action::noop: return "";
     }
     crash_point("after-call");

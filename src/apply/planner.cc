@@ -50,6 +50,12 @@ model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::St
   in.observed = out.observed;
   in.prior = out.prior;
   in.allow_destroy = req.allow_destroy;
+  // A workload written with `protect: false` lets drctl destroy or replace its data-bearing
+  // resources without --allow-destroy.
+  for (const auto& w : req.topology->workloads)
+    if (w.spec.is_object() && w.spec.value("protect", true) == false)
+      for (const auto& r : req.graph->resources)
+        if (r.workload == w.name) in.allow_destroy.insert(r.address.str());
   out.plan = plan::diff(in);
   out.plan.config_dir = req.config_dir;
   out.plan.config_hash = req.topology->config_hash;

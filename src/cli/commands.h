@@ -11,6 +11,7 @@ void add_apply(CLI::App& app, int& exit_code);
 void add_drift(CLI::App& app, int& exit_code);
 void add_state(CLI::App& app, int& exit_code);
 void add_force_unlock(CLI::App& app, int& exit_code);
+void add_import(CLI::App& app, int& exit_code);
 void add_version(CLI::App& app, int& exit_code);
 
 }  // namespace cli

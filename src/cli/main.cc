@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   cli::add_drift(app, exit_code);
   cli::add_state(app, exit_code);
   cli::add_force_unlock(app, exit_code);
+  cli::add_import(app, exit_code);
   cli::add_version(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -14,6 +14,19 @@ namespace {
 
 using nlohmann::json;
 
+// "secondary.instance_class" -> "/secondary/instance_class" under `base`.
+std::string dotted_pointer(const std::string& base, const std::string& dotted) {
+  std::string out = base;
+  size_t pos = 0;
+  while (pos < dotted.size()) {
+    size_t next = dotted.find('.', pos);
+    if (next == std::string::npos) next = dotted.size();
+    if (next > pos) out = pointer_append(out, dotted.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  return out;
+}
+
 class Expander {
  public:
   Expander(const model::Topology& t, const Module& m, json inputs, model::Diagnostics& diags)
@@ -23,19 +36,24 @@ class Expander {
     ctx_.values["regions"] = {{"primary", t.primary_region}, {"dr", t.dr_region},
                               {"global", global_region_of(t.primary_region)}};
     ctx_.values["inputs"] = std::move(inputs);
+    ctx_.values["settings"] = m.settings;
     ctx_.values["backups"] = t.backups;
     ctx_.values["notify"] = t.notify;
     ctx_.values["objectives"] = t.document.value("objectives", json());
+    ctx_.values["protect"] = t.document.value("protect", json());
     ctx_.values["workload"] = nullptr;
     ctx_.values["spec"] = nullptr;
     ctx_.values["address"] = nullptr;
+    ctx_.values["local"] = json::object();
     for (const auto& w : t.workloads) ctx_.kinds.push_back(w.kind);
+    ctx_.values["local"] = locals(m.locals, ctx_, "");
+    for (const auto& c : m.checks) check(c, ctx_, "", "");
   }
 
   void workloads() {
-    const json& kinds = module_.doc.value.value("kinds", json::object());
     for (const auto& w : topo_.workloads) {
-      if (!kinds.contains(w.kind)) {
+      const auto kind = module_.kinds.find(w.kind);
+      if (kind == module_.kinds.end()) {
         model::Diagnostic d;
         d.summary = "strategy '" + module_.name + "' does not handle workload kind '" + w.kind + "'";
         d.where = topo_.where(w.pointer + "/kind");
@@ -44,30 +62,30 @@ class Expander {
         diags_.push_back(std::move(d));
         continue;
       }
-      const std::string kp = "/kinds/" + w.kind;
+      const KindSpec& k = kind->second;
       TemplateContext ctx = ctx_;
       ctx.values["workload"] = {{"name", w.name}, {"kind", w.kind}};
       ctx.values["spec"] = w.spec;
       json spec = w.spec;
       // Defaults may refer to the fields the user wrote (replica_bucket: ${spec.source}-dr).
-      const json defaults = kinds[w.kind].value("defaults", json::object());
-      for (const auto& [field, tmpl] : defaults.items()) {
+      for (const auto& [field, tmpl] : k.defaults) {
         if (spec.contains(field)) continue;
-        auto v = render(tmpl, ctx);
-        if (!v) { template_error(kp + "/defaults/" + field + v.error().pointer, v.error().message, w.name); continue; }
+        auto v = render(tmpl.value, ctx);
+        if (!v) { template_error(tmpl, v.error().pointer, v.error().message, w.name); continue; }
         if (!v->is_null()) spec[field] = std::move(*v);
       }
       ctx.values["spec"] = spec;
-      const json& list = kinds[w.kind].value("resources", json::array());
-      for (size_t i = 0; i < list.size(); ++i)
-        resource(list[i], kp + "/resources/" + std::to_string(i), ctx, w.name, w.pointer);
+      json local = ctx.values["local"];
+      const json own = locals(k.locals, ctx, w.name);
+      for (const auto& [name, value] : own.items()) local[name] = value;
+      ctx.values["local"] = std::move(local);
+      for (const auto& c : k.checks) check(c, ctx, w.pointer, w.name);
+      for (const auto& r : k.resources) resource(r, ctx, w.name, w.pointer);
     }
   }
 
   void stack_resources() {
-    const json& list = module_.doc.value.value("resources", json::array());
-    for (size_t i = 0; i < list.size(); ++i)
-      resource(list[i], "/resources/" + std::to_string(i), ctx_, "", "");
+    for (const auto& r : module_.resources) resource(r, ctx_, "", "");
   }
 
   std::optional<model::Graph> finish() {
@@ -95,50 +113,110 @@ class Expander {
     return std::move(graph_);
   }
 
-  bool failed() const { return failed_; }
-
  private:
-  void template_error(const std::string& pointer, const std::string& message, const std::string& workload,
-                      const std::string& address = "") {
-    auto d = error_at(module_.doc, pointer, message, true);
+  void template_error(const Template& t, const std::string& sub, const std::string& message,
+                      const std::string& workload, const std::string& address = "") {
+    auto d = error_at(module_.parts[t.part], t.pointer + sub, message, true);
     if (!workload.empty()) d.detail = "while expanding workload '" + workload + "'";
     d.address = address;
     diags_.push_back(std::move(d));
     failed_ = true;
   }
 
-  void resource(const json& tmpl, const std::string& pointer, TemplateContext ctx, const std::string& workload,
+  // Renders named locals; they see everything but each other.
+  json locals(const NamedTemplates& list, const TemplateContext& ctx, const std::string& workload) {
+    json out = json::object();
+    for (const auto& [name, tmpl] : list) {
+      auto v = render(tmpl.value, ctx);
+      if (!v) template_error(tmpl, v.error().pointer, v.error().message, workload);
+      else out[name] = std::move(*v);
+    }
+    return out;
+  }
+
+  // A module check: {when, message, field?, severity?}. When `when` is truthy, the message is
+  // reported at the stack node `field` names (relative to the workload, or to the document).
+  void check(const Template& t, const TemplateContext& ctx, const std::string& workload_pointer,
+             const std::string& workload) {
+    auto when = render(t.value["when"], ctx);
+    if (!when) return template_error(t, "/when" + when.error().pointer, when.error().message, workload);
+    if (!truthy(*when)) return;
+    auto message = render(t.value["message"], ctx);
+    if (!message) return template_error(t, "/message", message.error().message, workload);
+    const std::string field = t.value.value("field", "");
+    const std::string pointer = field.empty() ? (workload.empty() ? "/strategy" : workload_pointer)
+                                              : dotted_pointer(workload_pointer, field);
+    model::Diagnostic d;
+    d.severity = t.value.value("severity", "error") == "warning" ? model::Severity::warning : model::Severity::error;
+    d.summary = message->is_string() ? message->get<std::string>() : message->dump();
+    d.where = topo_.where(pointer);
+    d.field = field_of(topo_.document, pointer);
+    const auto at = module_.parts[t.part].key_at(t.pointer);
+    d.detail = "a check of strategy '" + module_.name + "'" +
+               (at ? " (" + at->file + ":" + std::to_string(at->line) + ")" : "");
+    if (d.severity == model::Severity::error) failed_ = true;
+    diags_.push_back(std::move(d));
+  }
+
+  void resource(const Template& t, const TemplateContext& ctx, const std::string& workload,
                 const std::string& workload_pointer) {
+    const json& tmpl = t.value;
+    if (!tmpl.contains("for_each")) return one_resource(t, ctx, workload, workload_pointer);
+    auto list = render(tmpl["for_each"], ctx);
+    if (!list) return template_error(t, "/for_each" + list.error().pointer, list.error().message, workload);
+    if (list->is_null()) return;
+    if (!list->is_array()) return template_error(t, "/for_each", "for_each needs a list, got " + list->dump(), workload);
+    for (const auto& element : *list) {
+      TemplateContext each = ctx;
+      each.values["item"] = element;
+      one_resource(t, each, workload, workload_pointer);
+    }
+  }
+
+  void one_resource(const Template& t, TemplateContext ctx, const std::string& workload,
+                    const std::string& workload_pointer) {
+    const json& tmpl = t.value;
     if (tmpl.contains("when")) {
       auto w = render(tmpl["when"], ctx);
-      if (!w) return template_error(pointer + "/when" + w.error().pointer, w.error().message, workload);
+      if (!w) return template_error(t, "/when" + w.error().pointer, w.error().message, workload);
       if (!truthy(*w)) return;
     }
     auto addr_text = render(tmpl["address"], ctx);
-    if (!addr_text) return template_error(pointer + "/address", addr_text.error().message, workload);
+    if (!addr_text) return template_error(t, "/address", addr_text.error().message, workload);
     const auto address = addr_text->is_string() ? model::Address::parse(addr_text->get<std::string>()) : std::nullopt;
-    if (!address) return template_error(pointer + "/address", "invalid resource address " + addr_text->dump(), workload);
-    const std::string region_role = tmpl["region"].get<std::string>();
+    if (!address) return template_error(t, "/address", "invalid resource address " + addr_text->dump(), workload);
+    // A region role (primary, dr, global) or an expression naming a region.
+    const std::string region_text = tmpl["region"].get<std::string>();
     const json& regions = ctx.values["regions"];
+    std::string region;
+    if (regions.contains(region_text)) {
+      region = regions[region_text].get<std::string>();
+    } else {
+      auto r = render_string(region_text, ctx);
+      if (!r) return template_error(t, "/region", r.error(), workload, address->str());
+      if (!r->is_string() || !is_known_region(r->get<std::string>()))
+        return template_error(t, "/region", "region renders to " + r->dump() + ", not a known AWS region", workload, address->str());
+      region = r->get<std::string>();
+    }
     model::Resource r;
     r.address = *address;
-    r.region = regions[region_role].get<std::string>();
+    r.region = region;
     r.workload = workload;
     ctx.values["address"] = address->str();
     auto attrs = render(tmpl["attrs"], ctx);
-    if (!attrs) return template_error(pointer + "/attrs" + attrs.error().pointer, attrs.error().message, workload, address->str());
+    if (!attrs) return template_error(t, "/attrs" + attrs.error().pointer, attrs.error().message, workload, address->str());
     r.attrs = attrs->is_null() ? json::object() : std::move(*attrs);
     if (tmpl.contains("depends_on"))
       for (const auto& dep : tmpl["depends_on"]) {
         auto v = render(dep, ctx);
-        if (!v || !v->is_string()) return template_error(pointer + "/depends_on", "depends_on entries must render to addresses", workload);
+        if (!v || !v->is_string()) return template_error(t, "/depends_on", "depends_on entries must render to addresses", workload);
         r.depends_on.push_back(v->get<std::string>());
       }
     const std::string source = tmpl.contains("source") ? tmpl["source"].get<std::string>()
                                : !workload_pointer.empty() ? workload_pointer : "/strategy";
     r.where = topo_.where(source);
     if (graph_.find(r.address.str())) {
-      auto d = error_at(module_.doc, pointer + "/address", "resource '" + r.address.str() + "' is generated twice", true);
+      auto d = error_at(module_.parts[t.part], t.pointer + "/address", "resource '" + r.address.str() + "' is generated twice", true);
       d.address = r.address.str();
       diags_.push_back(std::move(d));
       failed_ = true;

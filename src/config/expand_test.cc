@@ -49,7 +49,7 @@ TEST_F(ExpandGood, ProducesExactlyTheseAddressesInOrder) {
   EXPECT_EQ(addresses(*graph_),
             (std::vector<std::string>{"backup.plan.main", "backup.selection.main", "backup.vault.dr",
                                       "backup.vault.primary", "iam.role.assets-replication", "iam.role.backup",
-                                      "s3.bucket.assets", "s3.replication.assets"}));
+                                      "s3.bucket.assets", "s3.replication.assets", "sns.topic.notify"}));
 }
 
 TEST_F(ExpandGood, DrBucket) {
@@ -164,7 +164,7 @@ TEST(Expand, WithoutCopyToDrThereIsNoDrVaultAndGovCloudArns) {
             json({"arn:aws-us-gov:dynamodb:us-gov-west-1:123456789012:table/orders"}));
 }
 
-TEST(Expand, EveryStrategyHandlesS3AndBackupsTheSameWayForNow) {
+TEST(Expand, S3AndBackupsAreTheSameUnderEveryStrategy) {
   model::Diagnostics diags;
   std::optional<model::Topology> topo;
   auto base = expand_fixture("good", diags, &topo);
@@ -175,8 +175,12 @@ TEST(Expand, EveryStrategyHandlesS3AndBackupsTheSameWayForNow) {
     t.document["strategy"] = s;
     auto g = expand(t, source_paths(), diags);
     ASSERT_TRUE(g) << s << "\n" << dump(diags);
-    EXPECT_EQ(addresses(*g), addresses(*base)) << s;
-    EXPECT_EQ(g->find("s3.replication.assets")->attrs, base->find("s3.replication.assets")->attrs) << s;
+    for (const auto& r : base->resources) {
+      const auto* same = g->find(r.address.str());
+      ASSERT_NE(same, nullptr) << s << ": " << r.address.str();
+      EXPECT_EQ(same->attrs, r.attrs) << s << ": " << r.address.str();
+      EXPECT_EQ(same->region, r.region) << s << ": " << r.address.str();
+    }
   }
 }
 
@@ -186,7 +190,7 @@ TEST(Expand, AKindTheModuleDoesNotHandleIsAnErrorAtTheKind) {
   EXPECT_FALSE(g);
   auto d = only_error(diags, "workloads.orders.kind");
   EXPECT_AT(d, "unhandled_kind/s.dr.yaml", 7, 5);
-  EXPECT_EQ(d->summary, "strategy 'pilot-light' does not handle workload kind 'rds'");
+  EXPECT_EQ(d->summary, "strategy './mod' does not handle workload kind 'rds'");
 }
 
 TEST(Expand, UserModuleFromAPathWithInputsAndDefaults) {

@@ -182,6 +182,21 @@ class Checker {
                   "), got " + model::format_duration(*retention),
               "AWS Backup keeps recovery points in cold storage for at least 90 days");
     }
+    if (const json* copies = get("/backups/copy_regions"); copies && copies->is_array() && !failed_.count("/backups/copy_regions")) {
+      const auto primary = str("/regions/primary"), dr = str("/regions/dr");
+      for (size_t i = 0; i < copies->size(); ++i) {
+        const std::string p = pointer_append("/backups/copy_regions", i);
+        const auto r = str(p);
+        if (!r) continue;
+        if (!is_known_region(*r)) error(p, "unknown AWS region '" + *r + "'");
+        else if ((primary && *r == *primary) || (dr && *r == *dr))
+          error(p, "'" + *r + "' is the " + std::string(primary && *r == *primary ? "primary" : "DR") +
+                       " region; copy_regions names further regions", "the DR copy is copy_to_dr");
+        else if (primary && partition_of(*r) != partition_of(*primary))
+          error(p, "'" + *r + "' is in partition " + partition_of(*r) + ", the stack in " + partition_of(*primary),
+                "backup copies cannot cross AWS partitions");
+      }
+    }
     for (const char* f : {"min_retention", "max_retention", "changeable_for"})
       duration(std::string("/backups/vault_lock/") + f);
     if (b->contains("vault_lock"))
@@ -214,6 +229,7 @@ void check_stack(const Document& doc, const std::set<std::string>& failed, model
   c.objectives("/objectives");
   c.workloads();
   c.backups();
+  check_workload_kinds(doc, failed, diags);
 }
 
 }  // namespace config

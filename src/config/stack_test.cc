@@ -35,7 +35,7 @@ TEST(LoadStack, GoodStackBuildsTheTopology) {
   EXPECT_EQ(t.primary_region, "us-east-1");
   EXPECT_EQ(t.dr_region, "us-west-2");
   EXPECT_EQ(t.strategy, "backup-restore");
-  EXPECT_EQ(t.strategy_inputs, nlohmann::json::parse(R"({"backup_services": []})"));
+  EXPECT_EQ(t.strategy_inputs, nlohmann::json::parse(R"({"alarms": false, "backup_services": []})"));
   EXPECT_EQ(t.objectives.rto, model::Seconds(4 * 3600));
   ASSERT_EQ(t.workloads.size(), 1u);
   EXPECT_EQ(t.workloads[0].name, "assets");
@@ -193,7 +193,7 @@ TEST(LoadStack, UnknownModuleInputIsReportedAtItsKey) {
   auto d = only_error(l.diags, "strategy.inputs.flavour");
   EXPECT_AT(d, "unknown_input/s.dr.yaml", 8, 5);
   EXPECT_EQ(d->summary, "unknown input 'flavour' for module 'backup-restore'");
-  EXPECT_EQ(d->detail, "declared inputs: backup_services");
+  EXPECT_EQ(d->detail, "declared inputs: alarms, backup_services");
   EXPECT_EQ(l.diags.size(), 1u) << dump(l.diags);
 }
 

@@ -1,7 +1,12 @@
 #include "config/template.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <cctype>
 #include <optional>
+
+#include <openssl/evp.h>
 
 #include "model/duration.h"
 
@@ -24,6 +29,36 @@ Value duration_in(const json& v, long long unit, const char* unit_name) {
   if (d->count() % unit != 0)
     return err("duration '" + v.get<std::string>() + "' is not a whole number of " + unit_name);
   return json(d->count() / unit);
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+// Text of a scalar for string()/concat(): strings as they are, numbers and booleans as JSON.
+std::optional<std::string> text_of(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number() || v.is_boolean()) return v.dump();
+  return std::nullopt;
+}
+
+// 4 or 6 for an IPv4 or IPv6 address, else 0.
+int ip_version(const json& v) {
+  if (!v.is_string()) return 0;
+  const std::string s = v.get<std::string>();
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return 4;
+  if (inet_pton(AF_INET6, s.c_str(), buf) == 1) return 6;
+  return 0;
 }
 
 class Parser {
@@ -80,7 +115,9 @@ class Parser {
           return err("expected ',' or ')' in call to " + name);
         }
       }
-      return call(name, args);
+      auto result = call(name, args);
+      if (!result) return result;
+      return fields(std::move(*result));
     }
     if (name == "true") return json(true);
     if (name == "false") return json(false);
@@ -90,12 +127,16 @@ class Parser {
       for (const auto& [k, _] : ctx_.values.items()) known += (known.empty() ? "" : ", ") + k;
       return err("unknown name '" + name + "' (known: " + known + ")");
     }
-    json cur = ctx_.values[name];
+    return fields(ctx_.values[name]);
+  }
+
+  // `.field` accessors after a name or a call; a missing field is null.
+  Value fields(json cur) {
     while (i_ < s_.size() && s_[i_] == '.') {
       ++i_;
       if (i_ >= s_.size() || !is_ident(s_[i_])) return err("field name expected after '.'");
       const std::string field = ident();
-      cur = cur.is_object() && cur.contains(field) ? cur[field] : json(nullptr);
+      cur = cur.is_object() && cur.contains(field) ? json(cur[field]) : json(nullptr);
     }
     return cur;
   }
@@ -112,7 +153,7 @@ class Parser {
       return std::nullopt;
     };
     if (f == "map") { if (auto e = need(0)) return err(*e); return json::object(); }
-    if (f == "list") { if (auto e = need(0)) return err(*e); return json::array(); }
+    if (f == "list") return json(a);
     if (f == "default") { if (auto e = need(2)) return err(*e); return a[0].is_null() ? a[1] : a[0]; }
     if (f == "if") { if (auto e = need(3)) return err(*e); return truthy(a[0]) ? a[1] : a[2]; }
     if (f == "not") { if (auto e = need(1)) return err(*e); return json(!truthy(a[0])); }
@@ -134,16 +175,90 @@ class Parser {
       for (const auto& k : ctx_.kinds) if (a[0] == k) return json(true);
       return json(false);
     }
-    if (f == "lower") {
+    if (f == "lower" || f == "upper") {
       if (auto e = need(1)) return err(*e);
-      if (!a[0].is_string()) return err(std::string("lower() takes a string"));
+      if (!a[0].is_string()) return err(f + "() takes a string");
+      std::string s = a[0].get<std::string>();
+      for (auto& c : s)
+        c = static_cast<char>(f == "lower" ? std::tolower(static_cast<unsigned char>(c)) : std::toupper(static_cast<unsigned char>(c)));
+      return json(s);
+    }
+    if (f == "string") {
+      if (auto e = need(1)) return err(*e);
+      if (a[0].is_null()) return json(nullptr);
+      auto t = text_of(a[0]);
+      if (!t) return err(std::string("string() takes a scalar, got ") + a[0].dump());
+      return json(*t);
+    }
+    if (f == "concat") {
+      std::string out;
+      for (const auto& x : a) {
+        auto t = text_of(x);
+        if (!t) return err(std::string("concat() takes strings, numbers or booleans, got ") + x.dump());
+        out += *t;
+      }
+      return json(out);
+    }
+    if (f == "sha256") {
+      if (auto e = need(1)) return err(*e);
+      if (!a[0].is_string()) return err(std::string("sha256() takes a string"));
+      return json(sha256_hex(a[0].get<std::string>()));
+    }
+    if (f == "truncate") {
+      if (auto e = need(2)) return err(*e);
+      if (!a[0].is_string() || !a[1].is_number_integer() || a[1].get<long long>() < 0)
+        return err(std::string("truncate() takes a string and a length"));
+      return json(a[0].get<std::string>().substr(0, static_cast<size_t>(a[1].get<long long>())));
+    }
+    if (f == "fqdn") {
+      if (auto e = need(1)) return err(*e);
+      if (a[0].is_null()) return json(nullptr);
+      if (!a[0].is_string()) return err(std::string("fqdn() takes a string"));
       std::string s = a[0].get<std::string>();
       for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (s.empty() || s.back() != '.') s += '.';
       return json(s);
+    }
+    if (f == "ip_version") { if (auto e = need(1)) return err(*e); return json(ip_version(a[0])); }
+    if (f == "get") {
+      if (auto e = need(2)) return err(*e);
+      if (a[0].is_object() && a[1].is_string()) return a[0].value(a[1].get<std::string>(), json());
+      if (a[0].is_array() && a[1].is_number_integer() && a[1].get<long long>() >= 0 &&
+          static_cast<size_t>(a[1].get<long long>()) < a[0].size())
+        return a[0][static_cast<size_t>(a[1].get<long long>())];
+      return json(nullptr);
+    }
+    if (f == "length") {
+      if (auto e = need(1)) return err(*e);
+      if (a[0].is_null()) return json(0);
+      if (a[0].is_string()) return json(a[0].get<std::string>().size());
+      if (a[0].is_structured()) return json(a[0].size());
+      return err(std::string("length() takes a string, list or mapping"));
+    }
+    if (f == "max" || f == "min") {
+      // Nulls are skipped (so optional fields can be passed as they are); null if none is left.
+      json best;
+      for (const auto& x : a) {
+        if (x.is_null()) continue;
+        if (!x.is_number()) return err(f + "() takes numbers, got " + x.dump());
+        if (best.is_null() || (f == "max" ? x > best : x < best)) best = x;
+      }
+      return best;
+    }
+    if (f == "gt" || f == "lt") {
+      if (auto e = need(2)) return err(*e);
+      if (!a[0].is_number() || !a[1].is_number()) return err(f + "() takes two numbers");
+      return json(f == "gt" ? a[0] > a[1] : a[0] < a[1]);
     }
     if (f == "duration_days") { if (auto e = need(1)) return err(*e); return duration_in(a[0], 86400, "days"); }
     if (f == "duration_minutes") { if (auto e = need(1)) return err(*e); return duration_in(a[0], 60, "minutes"); }
     if (f == "duration_seconds") { if (auto e = need(1)) return err(*e); return duration_in(a[0], 1, "seconds"); }
+    if (f == "duration_milliseconds") {
+      if (auto e = need(1)) return err(*e);
+      auto v = duration_in(a[0], 1, "seconds");
+      if (!v || v->is_null()) return v;
+      return json(v->get<long long>() * 1000);
+    }
     return err("unknown function '" + f + "'");
   }
 
@@ -193,7 +308,26 @@ std::optional<json> render_node(const json& t, const TemplateContext& ctx, const
   if (t.is_array()) {
     json out = json::array();
     for (size_t i = 0; i < t.size(); ++i) {
-      auto r = render_node(t[i], ctx, pointer + "/" + std::to_string(i), error);
+      const std::string item_pointer = pointer + "/" + std::to_string(i);
+      if (t[i].is_object() && t[i].contains("$for")) {
+        // One item per element of the list, with the element bound to `item`.
+        const json& f = t[i]["$for"];
+        auto list = f.is_string() ? render_string(f.get<std::string>(), ctx) : model::Result<json, std::string>(f);
+        if (!list) { error = TemplateError{item_pointer + "/$for", list.error()}; return std::nullopt; }
+        if (list->is_null()) continue;
+        if (!list->is_array()) { error = TemplateError{item_pointer + "/$for", "$for needs a list, got " + list->dump()}; return std::nullopt; }
+        json body = t[i];
+        body.erase("$for");
+        for (const auto& element : *list) {
+          TemplateContext each = ctx;
+          each.values["item"] = element;
+          auto r = render_node(body, each, item_pointer, error);
+          if (error) return std::nullopt;
+          if (r) out.push_back(std::move(*r));
+        }
+        continue;
+      }
+      auto r = render_node(t[i], ctx, item_pointer, error);
       if (error) return std::nullopt;
       if (r) out.push_back(std::move(*r));
     }

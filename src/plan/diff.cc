@@ -125,13 +125,18 @@ Plan diff(const DiffInput& in) {
         a.forces_replace = type->schema().kind_of(top) == resources::AttrKind::replace;
         replace = replace || a.forces_replace;
       }
-      if (c.attrs.empty()) {
+      if (!in_state && !replace) {
+        // Found by its deterministic name but unknown to state: adopt it rather than create.
+        c.action = Action::import_;
+        c.reason = c.attrs.empty() ? "exists in AWS with the desired settings; will be imported"
+                                   : "exists in AWS; will be imported and updated: " + describe_changes(c.attrs);
+      } else if (c.attrs.empty()) {
         c.action = Action::noop;
-        c.reason = in_state ? "up to date" : "exists already with the desired settings; will be adopted";
+        c.reason = "up to date";
       } else {
         c.action = replace ? Action::replace : Action::update;
         c.reason = (replace ? "must be replaced: " : "differs: ") + describe_changes(c.attrs);
-        if (!in_state) c.reason += " (exists already; will be adopted)";
+        if (!in_state) c.reason += " (exists in AWS but not in state)";
       }
     }
     if (c.action == Action::replace && c.data_bearing && !destroy_allowed(in, address)) {

@@ -56,6 +56,7 @@ TEST(Diff, InPlaceChangeListsNestedAttributePaths) {
   json have = {{"bucket", "src"}, {"rules", json::array({{{"id", "r"}, {"rtc", false}}})}};
   f.graph.resources.push_back(resource("s3.replication.assets", want));
   f.in.observed["s3.replication.assets"] = found(have, "src");
+  f.in.prior["s3.replication.assets"] = Prior{"s3.replication.assets", "s3.replication", "us-east-1", "", "src", want, {}};
   auto p = f.run();
   ASSERT_EQ(p.changes[0].action, Action::update);
   ASSERT_EQ(p.changes[0].attrs.size(), 1u);
@@ -95,6 +96,7 @@ TEST(Diff, ReferencesResolveFromObservedOrStayUnknown) {
 
   f.in.observed["backup.plan.main"] = found({{"name", "plan"}}, "plan-123");
   f.in.observed["backup.selection.main"] = found({{"plan_id", "plan-123"}, {"name", "sel"}}, "sel-1");
+  f.in.prior["backup.selection.main"] = Prior{"backup.selection.main", "backup.selection", "us-east-1", "", "sel-1", {}, {}};
   p = f.run();
   EXPECT_EQ(p.changes[0].after["plan_id"], "plan-123");
   EXPECT_EQ(p.changes[0].action, Action::noop);
@@ -112,6 +114,35 @@ TEST(Diff, ForgottenResourceIsDestroyedUnlessItHoldsData) {
   EXPECT_EQ(p.find("backup.vault.dr")->action, Action::destroy);
   ASSERT_EQ(p.diagnostics.size(), 1u);
   EXPECT_EQ(p.diagnostics[0].address, "backup.vault.dr");
+}
+
+}  // namespace
+}  // namespace plan
+
+namespace plan {
+namespace {
+
+TEST(Diff, ObjectFoundButUnknownToStateIsImportedNotCreated) {
+  model::Graph g;
+  model::Resource r;
+  r.address = *model::Address::parse("iam.role.backup");
+  r.region = "us-east-1";
+  r.attrs = {{"name", "drctl-shop-backup"}, {"description", "new"}};
+  g.resources.push_back(r);
+  DiffInput in;
+  in.desired = &g;
+  in.observed["iam.role.backup"] = {Observed::Status::found, "drctl-shop-backup",
+                                    {{"name", "drctl-shop-backup"}, {"description", "new"}}, ""};
+  auto p = diff(in);
+  EXPECT_EQ(p.changes[0].action, Action::import_);
+  EXPECT_EQ(p.summary().import, 1);
+  EXPECT_TRUE(p.has_changes());
+
+  in.observed["iam.role.backup"].attrs["description"] = "old";
+  p = diff(in);
+  EXPECT_EQ(p.changes[0].action, Action::import_);
+  ASSERT_EQ(p.changes[0].attrs.size(), 1u);
+  EXPECT_NE(p.changes[0].reason.find("imported and updated"), std::string::npos);
 }
 
 }  // namespace

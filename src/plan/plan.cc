@@ -9,6 +9,7 @@ const char* action_name(Action a) {
     case Action::update: return "update";
     case Action::replace: return "replace";
     case Action::destroy: return "destroy";
+    case Action::import_: return "import";
   }
   return "?";
 }
@@ -22,6 +23,7 @@ Summary Plan::summary() const {
       case Action::update: ++s.update; break;
       case Action::replace: ++s.replace; break;
       case Action::destroy: ++s.destroy; break;
+      case Action::import_: ++s.import; break;
     }
   }
   return s;

@@ -13,8 +13,9 @@
 
 namespace plan {
 
-enum class Action { noop, create, update, replace, destroy };
-const char* action_name(Action a);  // "no-op", "create", "update", "replace", "destroy"
+// import_: the object exists in AWS but not in state; it is adopted (and updated if it differs).
+enum class Action { noop, create, update, replace, destroy, import_ };
+const char* action_name(Action a);  // "no-op", "create", "update", "replace", "destroy", "import"
 
 // One attribute that differs, by path ("rules[0].rtc", "tags.drctl:stack").
 struct AttrChange {
@@ -43,8 +44,8 @@ struct Change {
 };
 
 struct Summary {
-  int create = 0, update = 0, replace = 0, destroy = 0, noop = 0;
-  bool any() const { return create + update + replace + destroy > 0; }
+  int create = 0, update = 0, replace = 0, destroy = 0, import = 0, noop = 0;
+  bool any() const { return create + update + replace + destroy + import > 0; }
 };
 
 struct Plan {

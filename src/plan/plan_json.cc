@@ -4,7 +4,8 @@ namespace plan {
 namespace {
 
 std::optional<Action> parse_action(const std::string& s) {
-  for (Action a : {Action::noop, Action::create, Action::update, Action::replace, Action::destroy})
+  for (Action a : {Action::noop, Action::create, Action::update, Action::replace, Action::destroy,
+                   Action::import_})
     if (s == action_name(a)) return a;
   return std::nullopt;
 }
@@ -49,7 +50,7 @@ nlohmann::json to_json(const Plan& p) {
           {"created_at", p.created_at},
           {"refreshed", p.refreshed},
           {"summary", {{"create", s.create}, {"update", s.update}, {"replace", s.replace},
-                       {"destroy", s.destroy}, {"no_op", s.noop}}},
+                       {"destroy", s.destroy}, {"import", s.import}, {"no_op", s.noop}}},
           {"changes", changes},
           {"diagnostics", diags}};
 }

@@ -13,6 +13,7 @@ std::string symbol(plan::Action a, const Style& s) {
     case plan::Action::update: return s.yellow("~");
     case plan::Action::replace: return s.red("-/+");
     case plan::Action::destroy: return s.red("-");
+    case plan::Action::import_: return s.green("<=");
     case plan::Action::noop: return " ";
   }
   return "?";
@@ -52,8 +53,8 @@ std::string plan_text(const plan::Plan& p, const Style& style) {
   if (!s.any()) {
     out += fmt::format("\nNo changes. {} resource{} up to date.\n", s.noop, s.noop == 1 ? " is" : "s are");
   } else {
-    out += fmt::format("\nPlan: {} to create, {} to update, {} to replace, {} to destroy, {} unchanged.\n",
-                       s.create, s.update, s.replace, s.destroy, s.noop);
+    out += fmt::format("\nPlan: {} to import, {} to create, {} to update, {} to replace, {} to destroy, {} unchanged.\n",
+                       s.import, s.create, s.update, s.replace, s.destroy, s.noop);
   }
   if (!p.diagnostics.empty()) out += "\n" + diagnostics_text(p.diagnostics, style);
   return out;

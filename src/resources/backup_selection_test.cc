@@ -111,13 +111,18 @@ TEST(BackupSelection, EveryManagedAttributeIsReplace) {
 }
 
 TEST(Registry, FindsEveryTypeByName) {
-  for (const char* n : {"s3.bucket", "s3.replication", "iam.role", "backup.vault", "backup.plan", "backup.selection"}) {
+  const char* names[] = {"s3.bucket", "s3.replication", "iam.role", "backup.vault", "backup.plan",
+                         "backup.selection", "rds.replica", "rds.global_cluster", "dynamodb.replica",
+                         "efs.replication", "autoscaling.capacity", "ecs.capacity",
+                         "route53.health_check", "route53.failover_record", "sns.topic",
+                         "cloudwatch.alarm"};
+  for (const char* n : names) {
     const auto* t = find_type(n);
     ASSERT_NE(t, nullptr) << n;
     EXPECT_EQ(t->name(), n);
   }
-  EXPECT_EQ(find_type("rds.replica"), nullptr);
-  EXPECT_EQ(all_types().size(), 6u);
+  EXPECT_EQ(find_type("rds.nothing"), nullptr);
+  EXPECT_EQ(all_types().size(), std::size(names));
 }
 
 }  // namespace

@@ -4,7 +4,17 @@ namespace resources {
 
 std::vector<const ResourceType*> all_types() {
   return {&s3_bucket_type(),    &s3_replication_type(), &iam_role_type(),
-          &backup_vault_type(), &backup_plan_type(),    &backup_selection_type()};
+          &backup_vault_type(), &backup_plan_type(),    &backup_selection_type(),
+          &rds_replica_type(),
+          &rds_global_cluster_type(),
+          &dynamodb_replica_type(),
+          &efs_replication_type(),
+          &autoscaling_capacity_type(),
+          &ecs_capacity_type(),
+          &route53_health_check_type(),
+          &route53_failover_record_type(),
+          &sns_topic_type(),
+          &cloudwatch_alarm_type()};
 }
 
 const ResourceType* find_type(std::string_view name) {

@@ -12,5 +12,15 @@ const ResourceType& iam_role_type();          // iam_role.cc
 const ResourceType& backup_vault_type();      // backup_vault.cc
 const ResourceType& backup_plan_type();       // backup_plan.cc
 const ResourceType& backup_selection_type();  // backup_selection.cc
+const ResourceType& rds_replica_type();             // rds_replica.cc
+const ResourceType& rds_global_cluster_type();      // rds_global_cluster.cc
+const ResourceType& dynamodb_replica_type();        // dynamodb_replica.cc
+const ResourceType& efs_replication_type();         // efs_replication.cc
+const ResourceType& autoscaling_capacity_type();    // autoscaling_capacity.cc
+const ResourceType& ecs_capacity_type();            // ecs_capacity.cc
+const ResourceType& route53_health_check_type();    // route53_health_check.cc
+const ResourceType& route53_failover_record_type(); // route53_failover_record.cc
+const ResourceType& sns_topic_type();               // sns_topic.cc
+const ResourceType& cloudwatch_alarm_type();        // cloudwatch_alarm.cc
 
 }  // namespace resources

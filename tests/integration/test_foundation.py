@@ -169,6 +169,59 @@ class Foundation(MotoTestCase):
             "ReplicationConfiguration"]["Rules"][0]["Destination"]
         self.assertNotIn("ReplicationTime", dest)
 
+    def test_objects_that_already_exist_are_imported_not_duplicated_via_extension(self):
+        self.moto.client("backup", region="us-west-2").create_backup_vault(BackupVaultName="drctl-shop-dr")
+        self.moto.client("s3", region="us-west-2").create_bucket(
+            Bucket="shop-assets-dr", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+        r = self.drctl("plan", self.stack_dir, "--format", "json")
+        actions = {c["address"]: c["action"] for c in json.loads(r.stdout)["changes"]}
+        self.assertEqual(actions["backup.vault.dr"], "import", r.stdout)
+        self.assertEqual(actions["s3.bucket.assets"], "import", r.stdout)
+        self.assertEqual(actions["backup.vault.primary"], "create")
+        self.apply_ok()
+        vaults = self.moto.client("backup", region="us-west-2").list_backup_vaults()["BackupVaultList"]
+        self.assertEqual([v["BackupVaultName"] for v in vaults], ["drctl-shop-dr"])
+        self.assert_estate_protected()  # the imported bucket was brought to the desired settings
+        r = self.drctl("plan", self.stack_dir, "--detailed-exitcode")
+        self.assertEqual(r.exit_code, 0, r.output())
+
+    def test_import_command_adopts_an_object_under_its_address(self):
+        self.moto.client("s3", region="us-west-2").create_bucket(
+            Bucket="shop-invoices-dr", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+        r = self.drctl("import", "s3.bucket.invoices", "shop-invoices-dr", self.stack_dir)
+        self.assertEqual(r.exit_code, 0, r.output())
+        self.assertIn("differ from the configuration", r.stdout)
+        shown = json.loads(self.drctl("state", "show", "s3.bucket.invoices", self.stack_dir).stdout)
+        self.assertEqual(shown["cloud_id"], "shop-invoices-dr")
+        r = self.drctl("plan", self.stack_dir, "--format", "json")
+        actions = {c["address"]: c["action"] for c in json.loads(r.stdout)["changes"]}
+        self.assertEqual(actions["s3.bucket.invoices"], "update", r.stdout)
+        r = self.drctl("import", "s3.bucket.nope", "x", self.stack_dir)
+        self.assertEqual(r.exit_code, 1)
+        self.assertIn("not in the configuration", r.stderr)
+
+    def test_destroying_a_data_bearing_resource_needs_allow_destroy_via_extension(self):
+        self.apply_ok()
+        text = (self.stack_dir / "stack.dr.yaml").read_text()
+        start = text.index("  invoices:")
+        end = text.index("backups:")
+        (self.stack_dir / "stack.dr.yaml").write_text(text[:start] + text[end:])
+        r = self.drctl("plan", self.stack_dir)
+        self.assertEqual(r.exit_code, 1, r.output())
+        self.assertIn("would delete the data", r.output())
+        self.assertIn("--allow-destroy=s3.bucket.invoices", r.output())
+        r = self.drctl("apply", self.stack_dir, "--auto-approve")
+        self.assertEqual(r.exit_code, 1, r.output())
+        self.moto.client("s3", region="us-west-2").head_bucket(Bucket="shop-invoices-dr")  # still there
+        r = self.drctl("apply", self.stack_dir, "--auto-approve", "--allow-destroy", "s3.bucket.invoices")
+        self.assertEqual(r.exit_code, 0, r.output())
+        buckets = [b["Name"] for b in self.moto.client("s3").list_buckets()["Buckets"]]
+        self.assertNotIn("shop-invoices-dr", buckets)
+        self.assertNotIn("drctl-shop-invoices-replication",
+                         [x["RoleName"] for x in self.moto.client("iam").list_roles()["Roles"]])
+        with self.assertRaises(Exception):
+            self.moto.client("s3").get_bucket_replication(Bucket="shop-invoices")
+
     def test_stale_saved_plan_is_refused(self):
         first, second = self.work / "first.plan", self.work / "second.plan"
         self.assertEqual(self.drctl("plan", self.stack_dir, "--out", first).exit_code, 0)

@@ -369,8 +369,21 @@ def install():
     ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_with_wire_path
 
 
+def install_service_extensions():
+    """Each tests/moto/ext_<service>.py holds the additions for one more service and has an
+    install() of its own; they are loaded in name order."""
+    import importlib.util
+    from pathlib import Path
+    for path in sorted(Path(__file__).resolve().parent.glob("ext_*.py")):
+        spec = importlib.util.spec_from_file_location(f"drctl_moto_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.install()
+
+
 def main(argv=None):
     install()
+    install_service_extensions()
     from moto.server import main as moto_server_main
     moto_server_main(argv)
 

@@ -1,0 +1,87 @@
+// drctl import ADDRESS ID [DIR]: adopt an existing AWS object into state under a configured
+// address, so the next plan updates it instead of creating a second one.
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/lock_guard.h"
+#include "plan/diff.h"
+
+namespace cli {
+namespace {
+
+struct ImportOptions {
+  std::string address;
+  std::string id;
+  std::string dir = ".";
+  std::string state;
+};
+
+int run_import(const ImportOptions& o) {
+  auto stack = load_stack(o.dir);
+  if (!stack) return kError;
+  const auto* resource = stack->graph.find(o.address);
+  if (!resource)
+    return fail(fmt::format("{} is not in the configuration of stack {}", o.address, stack->topology.stack),
+                "`drctl plan` lists the addresses the configuration produces");
+  const auto* type = resources::find_type(resource->address.type);
+  if (!type) return fail("unknown resource type " + resource->address.type);
+
+  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  if (!store) return kError;
+  StateLock lock(*store, "import");
+  if (!lock.acquired()) return kError;
+  if (auto existing = store->resource(o.address); existing.ok() && existing.value())
+    return fail(fmt::format("{} is already in state (id {})", o.address, existing.value()->cloud_id));
+
+  auto session = open_session(stack->topology.stack);
+  resources::Target target{o.address, resource->region, resource->attrs, o.id};
+  const auto outcomes = type->read(*session.ctx, resource->region, std::span(&target, 1));
+  const auto it = outcomes.find(o.address);
+  if (it == outcomes.end() || it->second.status == resources::ReadStatus::absent)
+    return fail(fmt::format("no {} with id {} in {}", resource->address.type, o.id, resource->region));
+  if (it->second.status == resources::ReadStatus::failed)
+    return fail(fmt::format("cannot read {}: {}", o.address,
+                            it->second.error ? it->second.error->describe() : "unknown error"));
+
+  // Nothing has been applied yet: what was "last applied" is what exists, on the keys drctl manages.
+  const auto& live = it->second.live;
+  nlohmann::json applied = nlohmann::json::object();
+  for (auto a = resource->attrs.begin(); a != resource->attrs.end(); ++a)
+    if (live.attrs.contains(a.key())) applied[a.key()] = live.attrs[a.key()];
+  state::ResourceRecord r;
+  r.address = o.address;
+  r.type = resource->address.type;
+  r.region = resource->region;
+  r.cloud_id = live.id.empty() ? o.id : live.id;
+  r.desired = resource->attrs;
+  r.last_applied = applied;
+  r.live = live.attrs;
+  r.workload = resource->workload;
+  r.depends_on_json = nlohmann::json(resource->depends_on).dump();
+  auto put = store->put_resource(r);
+  if (!put.ok()) return fail("writing state: " + put.error().message);
+  const auto differences = plan::diff_attrs(resource->attrs, live.attrs);
+  fmt::print("Imported {} (id {}).{}\n", o.address, r.cloud_id,
+             differences.empty() ? " It matches the configuration."
+                                 : fmt::format(" {} attribute{} differ from the configuration; "
+                                               "`drctl plan` shows the update.",
+                                               differences.size(), differences.size() == 1 ? "" : "s"));
+  return kOk;
+}
+
+}  // namespace
+
+void add_import(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ImportOptions>();
+  auto* cmd = app.add_subcommand("import", "Adopt an existing AWS object under a configured address");
+  cmd->add_option("ADDRESS", o->address, "Address in the configuration, e.g. s3.bucket.assets")->required();
+  cmd->add_option("ID", o->id, "The object's id: bucket name, role name, backup plan id, ...")->required();
+  cmd->add_option("DIR", o->dir, "Stack folder (default .)");
+  cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->callback([&exit_code, o] { exit_code = run_import(*o); });
+}
+
+}  // namespace cli

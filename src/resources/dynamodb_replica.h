@@ -1,0 +1,14 @@
+// dynamodb.replica with chosen waiter limits, for tests (the registered instance,
+// dynamodb_replica_type() in types.h, waits up to 30 min polling every 20 s).
+#pragma once
+
+#include <memory>
+
+#include "resources/dynamodb_efs_waiter.h"
+#include "resources/resource_type.h"
+
+namespace resources {
+
+std::unique_ptr<ResourceType> make_dynamodb_replica_type(WaitLimits limits);
+
+}  // namespace resources
