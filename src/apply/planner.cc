@@ -29,6 +29,14 @@ model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::St
 
   Planned out;
   out.prior = std::move(prior.value());
+  std::vector<std::string> failover_steps;
+  for (const auto& [address, _] : out.prior)
+    if (address.rfind("op.", 0) == 0) failover_steps.push_back(address);
+  if (!failover_steps.empty() && !req.reset_after_failover)
+    return model::err("the stack is failed over (state holds " + std::to_string(failover_steps.size()) +
+                      " failover steps, e.g. " + failover_steps.front() +
+                      "): a normal plan would undo the failover. Once the primary is back, run "
+                      "plan/apply with --reset-after-failover to return to the configured topology");
   if (req.refresh) {
     RefreshRequest r;
     r.desired = req.graph;

@@ -23,6 +23,10 @@ struct PlanRequest {
   std::string config_dir;
   bool refresh = true;  // false: trust state's last read instead of AWS
   std::set<std::string> allow_destroy;
+  // After `drctl failover`, state holds the failover steps (op.* records) and a normal plan
+  // would undo the failover (scale the DR side back down, point DNS back at the primary).
+  // Planning is refused then, unless the caller means to return to normal management.
+  bool reset_after_failover = false;
   int parallelism = 10;
 };
 

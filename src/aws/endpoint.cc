@@ -1,5 +1,8 @@
 #include "aws/endpoint.h"
 
+#include <cctype>
+#include <cstdlib>
+
 namespace aws {
 
 std::string url_authority(const std::string& url) {
@@ -23,7 +26,14 @@ Endpoint resolve_endpoint(const Service& s, const std::string& region,
   Endpoint e;
   e.signing_region = s.global ? "us-east-1" : region;
   std::string custom;
-  if (auto it = service_endpoints.find(s.env_suffix); it != service_endpoints.end() && !it->second.empty())
+  // DRCTL_ENDPOINT_URL_<REGION> (US_EAST_1) sends every regional call of one region elsewhere:
+  // tests point a "failed" primary region at a dead port to prove failover never needs it.
+  std::string region_var = "DRCTL_ENDPOINT_URL_";
+  for (char ch : region) region_var += ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const char* region_url = s.global ? nullptr : std::getenv(region_var.c_str());
+  if (region_url && *region_url)
+    custom = region_url;
+  else if (auto it = service_endpoints.find(s.env_suffix); it != service_endpoints.end() && !it->second.empty())
     custom = it->second;
   else
     custom = endpoint_url;

@@ -86,6 +86,19 @@ TEST(Endpoint, FromEnvironmentReadsOverridesRegionAndAttempts) {
     unsetenv(n);
 }
 
+TEST(Endpoint, RegionOverrideSendsOneRegionsRegionalCallsElsewhere) {
+  setenv("DRCTL_ENDPOINT_URL_US_EAST_1", "http://127.0.0.1:9/", 1);
+  const std::map<std::string, std::string> per_service{{"RDS", "http://127.0.0.1:7000"}};
+  auto e = aws::resolve_endpoint(aws::services::rds, "us-east-1", "http://127.0.0.1:5000", per_service);
+  EXPECT_EQ(e.base_url, "http://127.0.0.1:9");
+  EXPECT_EQ(e.signing_region, "us-east-1");
+  e = aws::resolve_endpoint(aws::services::rds, "us-west-2", "http://127.0.0.1:5000", per_service);
+  EXPECT_EQ(e.base_url, "http://127.0.0.1:7000");  // other regions: unchanged
+  e = aws::resolve_endpoint(aws::services::route53, "us-east-1", "http://127.0.0.1:5000", {});
+  EXPECT_EQ(e.base_url, "http://127.0.0.1:5000");  // global services have no region to fail
+  unsetenv("DRCTL_ENDPOINT_URL_US_EAST_1");
+}
+
 TEST(Endpoint, UrlAuthority) {
   EXPECT_EQ(aws::url_authority("http://127.0.0.1:5000/x?y"), "127.0.0.1:5000");
   EXPECT_EQ(aws::url_authority("https://s3.amazonaws.com"), "s3.amazonaws.com");

@@ -39,7 +39,8 @@ extern const Service efs;
 extern const Service ec2;
 extern const Service kms;
 extern const Service states;      // Step Functions (model folder "stepfunctions")
-extern const Service events;      // EventBridge
+extern const Service events;
+extern const Service tagging;  // Resource Groups Tagging API      // EventBridge
 }  // namespace services
 
 }  // namespace aws

@@ -36,6 +36,9 @@ const Service ec2 = make("ec2", "ec2", "ec2", "EC2", Protocol::ec2, "2016-11-15"
 const Service kms = make("kms", "kms", "kms", "KMS", Protocol::json, "2014-11-01", "TrentService", "1.1");
 const Service states = make("stepfunctions", "states", "states", "SFN", Protocol::json, "2016-11-23",
                             "AWSStepFunctions", "1.0");
+const Service tagging = make("resourcegroupstaggingapi", "tagging", "tagging",
+                             "RESOURCE_GROUPS_TAGGING_API", Protocol::json, "2017-01-26",
+                             "ResourceGroupsTaggingAPI_20170126", "1.1");
 const Service events = make("events", "events", "events", "EVENTBRIDGE", Protocol::json, "2015-10-07",
                             "AWSEvents", "1.1");
 

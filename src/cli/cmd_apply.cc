@@ -24,6 +24,7 @@ struct ApplyOptions {
   bool auto_approve = false;
   int parallelism = 10;
   std::vector<std::string> allow_destroy;
+  bool reset_after_failover = false;
 };
 
 std::optional<plan::Plan> read_plan_file(const std::string& path) {
@@ -85,6 +86,7 @@ int run_apply(const ApplyOptions& o) {
     req.graph = &stack->graph;
     req.config_dir = std::filesystem::absolute(dir).lexically_normal().string();
     req.allow_destroy = {o.allow_destroy.begin(), o.allow_destroy.end()};
+    req.reset_after_failover = o.reset_after_failover;
     req.parallelism = o.parallelism;
     auto planned = apply::make_plan(*session.ctx, *store, req);
     if (!planned.ok()) return fail(planned.error());
@@ -140,6 +142,8 @@ void add_apply(CLI::App& app, int& exit_code) {
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
   cmd->add_flag("--auto-approve", o->auto_approve, "Apply without asking for confirmation");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS operations")->check(CLI::Range(1, 64));
+  cmd->add_flag("--reset-after-failover", o->reset_after_failover,
+               "After a failover, plan the way back to the configured topology");
   cmd->add_option("--allow-destroy", o->allow_destroy,
                   "Allow destroying or replacing this data-bearing resource (address, or '*')");
   cmd->callback([&exit_code, o] { exit_code = run_apply(*o); });

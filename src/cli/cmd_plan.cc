@@ -20,12 +20,13 @@ struct PlanOptions {
   bool detailed_exitcode = false;
   bool refresh = true;
   std::vector<std::string> allow_destroy;
+  bool reset_after_failover = false;
   int parallelism = 10;
 };
 
 int run_plan(const PlanOptions& o) {
   auto stack = load_stack(o.dir);
-  if (!stack) return kError;
+  if (!stack || !objectives_ok(*stack)) return kError;
   auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
   if (!store) return kError;
   auto session = open_session(stack->topology.stack);
@@ -35,6 +36,7 @@ int run_plan(const PlanOptions& o) {
   req.config_dir = std::filesystem::absolute(o.dir).lexically_normal().string();
   req.refresh = o.refresh;
   req.allow_destroy = {o.allow_destroy.begin(), o.allow_destroy.end()};
+  req.reset_after_failover = o.reset_after_failover;
   req.parallelism = o.parallelism;
   auto planned = apply::make_plan(*session.ctx, *store, req);
   if (!planned.ok()) return fail(planned.error());
@@ -65,6 +67,8 @@ void add_plan(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 2 when there are changes");
   cmd->add_option("--refresh", o->refresh, "Read live AWS state first (default true)");
+  cmd->add_flag("--reset-after-failover", o->reset_after_failover,
+               "After a failover, plan the way back to the configured topology");
   cmd->add_option("--allow-destroy", o->allow_destroy,
                   "Allow destroying or replacing this data-bearing resource (address, or '*')");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));

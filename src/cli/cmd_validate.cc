@@ -11,7 +11,7 @@ void add_validate(CLI::App& app, int& exit_code) {
   cmd->add_option("DIR", *dir, "Stack folder holding *.dr.yaml files")->required();
   cmd->callback([&exit_code, dir] {
     auto stack = load_stack(*dir);
-    if (!stack) {
+    if (!stack || !objectives_ok(*stack)) {
       exit_code = kError;
       return;
     }

@@ -12,6 +12,14 @@ void add_drift(CLI::App& app, int& exit_code);
 void add_state(CLI::App& app, int& exit_code);
 void add_force_unlock(CLI::App& app, int& exit_code);
 void add_import(CLI::App& app, int& exit_code);
+void add_orphans(CLI::App& app, int& exit_code);
+void add_failover(CLI::App& app, int& exit_code);
 void add_version(CLI::App& app, int& exit_code);
+void add_assess(CLI::App& app, int& exit_code);
+
+// The objective check of validate and plan (cmd_assess.cc): prints its diagnostics to stderr;
+// false when a workload cannot meet an objective it declares.
+struct Stack;
+bool objectives_ok(const Stack& stack);
 
 }  // namespace cli

@@ -15,7 +15,10 @@ int main(int argc, char** argv) {
   cli::add_state(app, exit_code);
   cli::add_force_unlock(app, exit_code);
   cli::add_import(app, exit_code);
+  cli::add_orphans(app, exit_code);
+  cli::add_failover(app, exit_code);
   cli::add_version(app, exit_code);
+  cli::add_assess(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

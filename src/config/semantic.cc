@@ -197,15 +197,19 @@ class Checker {
                 "backup copies cannot cross AWS partitions");
       }
     }
-    for (const char* f : {"min_retention", "max_retention", "changeable_for"})
-      duration(std::string("/backups/vault_lock/") + f);
-    if (b->contains("vault_lock"))
-      diags_.push_back([&] {
-        auto d = error_at(doc_, "/backups/vault_lock", "vault_lock is accepted but not applied yet");
-        d.severity = model::Severity::warning;
-        d.detail = "the backup.vault resource has no lock attributes so far; the vaults are created unlocked";
-        return d;
-      }());
+    // vault_lock becomes each vault's `lock` (days); AWS Backup fails every job whose
+    // retention falls outside the lock's range, so say so here rather than at 5 am.
+    const auto lock_min = whole_days("/backups/vault_lock/min_retention");
+    const auto lock_max = whole_days("/backups/vault_lock/max_retention");
+    if (const auto changeable = whole_days("/backups/vault_lock/changeable_for"); changeable && *changeable < Seconds(3 * kDay))
+      error("/backups/vault_lock/changeable_for", "changeable_for must be at least 3d (AWS Backup minimum)",
+            "after this grace period the lock is immutable (compliance mode); leave it out for a governance lock");
+    if (lock_min && lock_max && *lock_min > *lock_max)
+      error("/backups/vault_lock/max_retention", "max_retention must not be shorter than min_retention (" +
+                                                     model::format_duration(*lock_min) + ")");
+    else if (retention && ((lock_min && *retention < *lock_min) || (lock_max && *retention > *lock_max)))
+      error("/backups/retention", "retention " + model::format_duration(*retention) + " is outside the vault lock's range",
+            "AWS Backup fails backup and copy jobs whose retention is outside vault_lock min_retention..max_retention");
     if (const json* sel = get("/backups/select"); sel && sel->is_object() && !failed_.count("/backups/select")) {
       const bool any = (sel->contains("tags") && (*sel)["tags"].is_object() && !(*sel)["tags"].empty()) ||
                        (sel->contains("resources") && (*sel)["resources"].is_array() && !(*sel)["resources"].empty());

@@ -21,10 +21,10 @@ using Shape = std::map<std::string, std::string>;
 
 const std::map<std::string, Shape>& shapes() {
   static const std::map<std::string, Shape> k = {
-      {"s3.bucket", {{"bucket", "s"}, {"versioning", "s"}, {"encryption", "o"}, {"tags", "o"}}},
+      {"s3.bucket", {{"bucket", "s"}, {"versioning", "s"}, {"encryption", "o"}, {"object_lock", "o?"}, {"tags", "o"}}},
       {"s3.replication", {{"bucket", "s"}, {"role", "s"}, {"source_versioning", "s"}, {"rules", "a"}}},
       {"iam.role", {{"name", "s"}, {"description", "s"}, {"assume_role_policy", "o"}, {"policies", "o"}, {"tags", "o"}}},
-      {"backup.vault", {{"name", "s"}, {"encryption_key_arn", "s?"}, {"tags", "o"}}},
+      {"backup.vault", {{"name", "s"}, {"encryption_key_arn", "s?"}, {"lock", "o?"}, {"tags", "o"}}},
       {"backup.plan", {{"name", "s"}, {"rules", "a"}, {"tags", "o"}}},
       {"backup.selection", {{"plan_id", "s"}, {"name", "s"}, {"iam_role_arn", "s"}, {"tags", "o"}, {"resources", "a"}}},
       {"rds.replica", {{"identifier", "s"}, {"source", "s"}, {"source_region", "s"}, {"instance_class", "s"},

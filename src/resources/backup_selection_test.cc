@@ -115,7 +115,8 @@ TEST(Registry, FindsEveryTypeByName) {
                          "backup.selection", "rds.replica", "rds.global_cluster", "dynamodb.replica",
                          "efs.replication", "autoscaling.capacity", "ecs.capacity",
                          "route53.health_check", "route53.failover_record", "sns.topic",
-                         "cloudwatch.alarm"};
+                         "cloudwatch.alarm", "op.rds_promote", "op.asg_scale", "op.ecs_scale",
+                         "op.dns_switch", "op.sns_notify"};
   for (const char* n : names) {
     const auto* t = find_type(n);
     ASSERT_NE(t, nullptr) << n;

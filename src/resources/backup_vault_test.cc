@@ -95,6 +95,93 @@ TEST(BackupVault, UpdateSyncsTagsOnly) {
   EXPECT_EQ(h.json_body(0), (json{{"TagKeyList", {"old"}}}));
 }
 
+json locked(json lock) {
+  json attrs = desired();
+  attrs["lock"] = std::move(lock);
+  return attrs;
+}
+
+TEST(BackupVault, CreateWithALockPutsTheLockConfiguration) {
+  Harness h;
+  h.reply(200, "backup/create_backup_vault.json");
+  h.reply(200);
+  auto live = backup_vault_type().create(
+      h.ctx, want(locked({{"min_retention_days", 30}, {"max_retention_days", 400}, {"changeable_for_days", 3}})));
+  ASSERT_TRUE(live.ok()) << live.error().describe();
+  EXPECT_EQ(h.calls(), (Calls{"PUT backup:/backup-vaults/drctl-shop-prod-primary",
+                              "PUT backup:/backup-vaults/drctl-shop-prod-primary/vault-lock"}));
+  EXPECT_EQ(h.json_body(1), (json{{"MinRetentionDays", 30}, {"MaxRetentionDays", 400}, {"ChangeableForDays", 3}}));
+  EXPECT_EQ(live->attrs["lock"]["min_retention_days"], 30);
+}
+
+TEST(BackupVault, ReadReportsTheLockFromTheListingWithoutExtraCalls) {
+  Harness h;
+  h.reply(200, "backup/list_backup_vaults_locked.json");
+  h.reply(200, "backup/list_tags_vault.json");
+  const Target targets[] = {
+      want(locked({{"min_retention_days", 30}, {"max_retention_days", 400}, {"changeable_for_days", 3}}))};
+  const auto o = backup_vault_type().read(h.ctx, "us-east-1", targets).at(kAddress);
+  ASSERT_EQ(o.status, ReadStatus::found);
+  EXPECT_EQ(h.calls().size(), 2u);
+  // ChangeableForDays is not readable: a lock date says one was given, so desired's value stands.
+  EXPECT_EQ(o.live.attrs["lock"],
+            (json{{"min_retention_days", 30}, {"max_retention_days", 400}, {"changeable_for_days", 3}}));
+  EXPECT_EQ(o.live.attrs["lock_date"], 1707039000.0);
+  EXPECT_EQ(backup_vault_type().schema().kind_of("lock"), AttrKind::in_place);
+  EXPECT_EQ(backup_vault_type().schema().kind_of("lock_date"), AttrKind::computed);
+}
+
+TEST(BackupVault, ReadOfAnUnlockedVaultHasNoLockKeyUnlessOneIsManaged) {
+  Harness plain;
+  plain.reply(200, "backup/list_backup_vaults.json");
+  plain.reply(200, "backup/list_tags_vault.json");
+  const Target unmanaged[] = {want()};
+  const auto o = backup_vault_type().read(plain.ctx, "us-east-1", unmanaged).at(kAddress);
+  ASSERT_EQ(o.status, ReadStatus::found);
+  EXPECT_FALSE(o.live.attrs.contains("lock"));
+  EXPECT_FALSE(o.live.attrs.contains("lock_date"));
+
+  Harness managed;
+  managed.reply(200, "backup/list_backup_vaults.json");
+  managed.reply(200, "backup/list_tags_vault.json");
+  const Target wanted[] = {want(locked({{"min_retention_days", 30}}))};
+  EXPECT_EQ(backup_vault_type().read(managed.ctx, "us-east-1", wanted).at(kAddress).live.attrs["lock"],
+            json::object());
+}
+
+TEST(BackupVault, UpdateChangesOrRemovesTheLockOnlyWhenItDiffers) {
+  json have = locked({{"min_retention_days", 30}});
+  have["arn"] = kArn;
+  Harness same;
+  ASSERT_TRUE(backup_vault_type().update(same.ctx, want(locked({{"min_retention_days", 30}})), Live{kName, have}).ok());
+  EXPECT_TRUE(same.calls().empty());
+
+  Harness change;
+  change.reply(200);
+  ASSERT_TRUE(backup_vault_type()
+                  .update(change.ctx, want(locked({{"min_retention_days", 7}, {"max_retention_days", 90}})),
+                          Live{kName, have})
+                  .ok());
+  EXPECT_EQ(change.calls(), (Calls{"PUT backup:/backup-vaults/drctl-shop-prod-primary/vault-lock"}));
+  EXPECT_EQ(change.json_body(0), (json{{"MinRetentionDays", 7}, {"MaxRetentionDays", 90}}));
+
+  Harness remove;
+  remove.reply(200);
+  ASSERT_TRUE(backup_vault_type().update(remove.ctx, want(locked(json::object())), Live{kName, have}).ok());
+  EXPECT_EQ(remove.calls(), (Calls{"DELETE backup:/backup-vaults/drctl-shop-prod-primary/vault-lock"}));
+}
+
+TEST(BackupVault, RemovingAnImmutableLockReturnsAwsError) {
+  json have = locked({{"min_retention_days", 30}, {"changeable_for_days", 3}});
+  have["arn"] = kArn;
+  Harness h;
+  h.backup_error(400, "InvalidRequestException", "backup/invalid_request_lock.json");
+  auto r = backup_vault_type().update(h.ctx, want(locked(json::object())), Live{kName, have});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "InvalidRequestException");
+  EXPECT_NE(r.error().message.find("immutable"), std::string::npos);
+}
+
 TEST(BackupVault, DestroyDeletesAndMissingIsDone) {
   Harness h;
   h.reply(200);

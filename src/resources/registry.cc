@@ -14,7 +14,9 @@ std::vector<const ResourceType*> all_types() {
           &route53_health_check_type(),
           &route53_failover_record_type(),
           &sns_topic_type(),
-          &cloudwatch_alarm_type()};
+          &cloudwatch_alarm_type(),
+          &op_rds_promote_type(), &op_asg_scale_type(), &op_ecs_scale_type(),
+          &op_dns_switch_type(), &op_sns_notify_type()};
 }
 
 const ResourceType* find_type(std::string_view name) {

@@ -1,9 +1,16 @@
-// s3.bucket: a DR bucket with versioning, default encryption and tags.
+// s3.bucket: a DR bucket with versioning, default encryption, Object Lock and tags.
 //
-// S3 has no batched describe, so a read costs four calls per bucket (location, versioning,
-// encryption, tagging). Create is CreateBucket followed by the same PUTs as an update from
-// nothing; BucketAlreadyOwnedByYou counts as created so a create retried after a crash
-// converges instead of failing.
+// S3 has no batched describe, so a read costs five calls per bucket (location, versioning,
+// encryption, tagging, object lock). Create is CreateBucket followed by the same PUTs as an
+// update from nothing; BucketAlreadyOwnedByYou counts as created so a create retried after a
+// crash converges instead of failing.
+//
+// `object_lock` {mode, days | years} is in place. Create enables Object Lock with the
+// x-amz-bucket-object-lock-enabled header; on an existing bucket PutObjectLockConfiguration
+// with ObjectLockEnabled=Enabled enables it (AWS allows that on versioned buckets since 2023,
+// so turning it on never replaces a data-bearing bucket). `object_lock: {}` is Object Lock
+// without a default retention. Object Lock cannot be turned off: a desired bucket without
+// the key leaves it as it is.
 #include "resources/common.h"
 #include "resources/s3_xml.h"
 #include "resources/tags.h"
@@ -43,6 +50,54 @@ aws::Result<TagMap> read_tags(aws::Client& c, const std::string& region, const s
   return tags;
 }
 
+// GetObjectLockConfiguration: null when Object Lock is not enabled, else {mode, days|years}.
+aws::Result<json> read_object_lock(aws::Client& c, const std::string& region, const std::string& bucket) {
+  auto doc = x::call_xml(c, region, x::bucket_call("GetObjectLockConfiguration", "GET", bucket, "object-lock"));
+  if (!doc) {
+    if (has_code(doc.error(), {"ObjectLockConfigurationNotFoundError"})) return json();
+    return model::err(doc.error());
+  }
+  auto root = (*doc)->document_element();
+  if (xml::text(root, "ObjectLockEnabled") != "Enabled") return json();
+  json lock = json::object();
+  if (auto retention = xml::path(root, "Rule/DefaultRetention")) {
+    if (auto mode = xml::text(retention, "Mode"); !mode.empty()) lock["mode"] = mode;
+    // AWS sends one of Days/Years; moto sends both, the unused one as 0 (never valid in AWS).
+    for (const char* unit : {"Days", "Years"}) {
+      const auto text = xml::text(retention, unit);
+      if (text.empty()) continue;
+      try {
+        if (const long long n = std::stoll(text); n > 0) lock[unit == std::string("Days") ? "days" : "years"] = n;
+      } catch (const std::exception&) {
+        return model::err(local_error("MalformedResponse", "DefaultRetention " + std::string(unit) + " '" +
+                                                               text + "' is not a number", "s3",
+                                      "GetObjectLockConfiguration"));
+      }
+    }
+  }
+  return lock;
+}
+
+aws::Result<model::Unit> put_object_lock(aws::Client& c, const std::string& region, const std::string& bucket,
+                                         const json& lock) {
+  if (lock.contains("days") && lock.contains("years"))
+    return model::err(local_error("InvalidDesired", "object_lock takes days or years, not both", "s3",
+                                  "PutObjectLockConfiguration"));
+  auto doc = x::make("ObjectLockConfiguration");
+  auto root = doc.document_element();
+  x::add(root, "ObjectLockEnabled", "Enabled");
+  if (lock.contains("mode")) {
+    auto retention = root.append_child("Rule").append_child("DefaultRetention");
+    x::add(retention, "Mode", str_attr(lock, "mode"));
+    for (const char* unit : {"days", "years"})
+      if (lock.contains(unit) && lock[unit].is_number_integer())
+        x::add(retention, unit == std::string("days") ? "Days" : "Years", std::to_string(lock[unit].get<long long>()));
+  }
+  auto r = c.rest(s3(), region, x::put_config("PutObjectLockConfiguration", bucket, "object-lock", x::to_string(doc)));
+  if (!r) return model::err(r.error());
+  return model::ok();
+}
+
 ReadOutcome read_one(aws::Client& c, const std::string& region, const std::string& bucket) {
   // GetBucketLocation answers NoSuchBucket for a missing bucket (HeadBucket has no body, so
   // a bare 404 there could not be told apart from a missing route).
@@ -54,10 +109,13 @@ ReadOutcome read_one(aws::Client& c, const std::string& region, const std::strin
   if (!enc) return failed(enc.error());
   auto tags = read_tags(c, region, bucket);
   if (!tags) return failed(tags.error());
+  auto lock = read_object_lock(c, region, bucket);
+  if (!lock) return failed(lock.error());
 
   Live live{bucket, {{"bucket", bucket}, {"arn", x::bucket_arn(bucket)}, {"tags", tag_json(*tags)}}};
   if (!versioning->empty()) live.attrs["versioning"] = *versioning;
   if (!enc->is_null()) live.attrs["encryption"] = *enc;
+  if (!lock->is_null()) live.attrs["object_lock"] = *lock;
   return found(std::move(live));
 }
 
@@ -105,6 +163,11 @@ aws::Result<Live> converge(aws::Client& c, const Target& want, const std::string
       (!have.contains("encryption") || have["encryption"] != w["encryption"])) {
     if (auto r = put_encryption(c, want.region, bucket, w["encryption"]); !r) return model::err(r.error());
   }
+  // After versioning: Object Lock on an existing bucket needs versioning Enabled first.
+  if (w.contains("object_lock") && w["object_lock"].is_object() &&
+      (!have.contains("object_lock") || have["object_lock"] != w["object_lock"])) {
+    if (auto r = put_object_lock(c, want.region, bucket, w["object_lock"]); !r) return model::err(r.error());
+  }
   if (w.contains("tags")) {
     const TagMap want_tags = tag_map(w["tags"]);
     const TagMap have_tags = tag_map(have.value("tags", json::object()));
@@ -149,9 +212,15 @@ class S3Bucket final : public ResourceType {
       r.body = x::to_string(doc);
       r.content_type = "application/xml";
     }
+    const bool lock = want.attrs.contains("object_lock") && want.attrs["object_lock"].is_object();
+    if (lock) r.headers.emplace_back("x-amz-bucket-object-lock-enabled", "true");
     auto resp = ctx.aws.rest(s3(), want.region, r);
     if (!resp && !has_code(resp.error(), {"BucketAlreadyOwnedByYou"})) return model::err(resp.error());
-    return converge(ctx.aws, want, bucket, json::object());
+    // A bucket we just created with the header has Object Lock without a default retention;
+    // an adopted one may not have it at all, so it gets the full PutObjectLockConfiguration.
+    json have = json::object();
+    if (lock && resp) have["object_lock"] = json::object();
+    return converge(ctx.aws, want, bucket, have);
   }
 
   aws::Result<Live> update(Context& ctx, const Target& want, const Live& have) const override {

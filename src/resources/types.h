@@ -22,5 +22,11 @@ const ResourceType& route53_health_check_type();    // route53_health_check.cc
 const ResourceType& route53_failover_record_type(); // route53_failover_record.cc
 const ResourceType& sns_topic_type();               // sns_topic.cc
 const ResourceType& cloudwatch_alarm_type();        // cloudwatch_alarm.cc
+// Failover operations (op_common.h): one runbook step each.
+const ResourceType& op_rds_promote_type();          // op_rds_promote.cc
+const ResourceType& op_asg_scale_type();            // op_capacity.cc
+const ResourceType& op_ecs_scale_type();            // op_capacity.cc
+const ResourceType& op_dns_switch_type();           // op_dns_switch.cc
+const ResourceType& op_sns_notify_type();           // op_sns_notify.cc
 
 }  // namespace resources

@@ -222,6 +222,25 @@ class Foundation(MotoTestCase):
         with self.assertRaises(Exception):
             self.moto.client("s3").get_bucket_replication(Bucket="shop-invoices")
 
+    def test_objects_tagged_with_the_stack_but_unknown_to_state_are_orphans_via_extension(self):
+        self.apply_ok()
+        r = self.drctl("orphans", self.stack_dir)
+        self.assertEqual(r.exit_code, 0, r.output())
+        # A leftover of a killed run: tagged as the stack's DR bucket, but not the one in state.
+        s3_dr = self.moto.client("s3", region="us-west-2")
+        s3_dr.create_bucket(Bucket="shop-assets-dr-2", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+        s3_dr.put_bucket_tagging(Bucket="shop-assets-dr-2", Tagging={"TagSet": [
+            {"Key": "drctl:stack", "Value": "shop"}, {"Key": "drctl:address", "Value": "s3.bucket.assets"}]})
+        self.moto.client("sns", region="us-west-2").create_topic(
+            Name="ghost", Tags=[{"Key": "drctl:stack", "Value": "shop"}, {"Key": "drctl:address", "Value": "sns.topic.ghost"}])
+        r = self.drctl("orphans", self.stack_dir, "--format", "json")
+        self.assertEqual(r.exit_code, 2, r.output())
+        found = {o["arn"]: o for o in json.loads(r.stdout)}
+        self.assertEqual(set(found), {"arn:aws:s3:::shop-assets-dr-2",
+                                      "arn:aws:sns:us-west-2:123456789012:ghost"}, r.stdout)
+        self.assertIn("state knows s3.bucket.assets as shop-assets-dr", found["arn:aws:s3:::shop-assets-dr-2"]["reason"])
+        self.assertEqual(found["arn:aws:sns:us-west-2:123456789012:ghost"]["reason"], "not in state")
+
     def test_stale_saved_plan_is_refused(self):
         first, second = self.work / "first.plan", self.work / "second.plan"
         self.assertEqual(self.drctl("plan", self.stack_dir, "--out", first).exit_code, 0)

@@ -75,7 +75,6 @@ class RdsTestCase(MotoTestCase):
             stack: shop
             regions: { primary: us-east-1, dr: us-west-2 }
             strategy: { module: ./rds-module }
-            objectives: { rto: 1h, rpo: 15m }
             workloads:
               volumes: { kind: ebs, tags: { dr: protected } }
             """) + lines)
