@@ -18,6 +18,8 @@
 #define DRCTL_SOURCE_DIR "."
 #endif
 
+#include "config/digest.h"
+
 namespace config {
 
 namespace {
@@ -29,18 +31,6 @@ Paths paths_under(const fs::path& root) {
   return {(root / "schemas").string(), (root / "modules").string(), (root / "state").string()};
 }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 std::vector<std::string> stack_files(const std::string& dir) {
   std::vector<std::string> files;
@@ -191,6 +181,19 @@ std::optional<model::Topology> load_stack(const std::string& dir, const Paths& p
   });
   if (errors()) return std::nullopt;
   return build(merged, std::move(inputs), files, sha256_hex(hashed));
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace config

@@ -10,6 +10,8 @@
 
 #include "model/duration.h"
 
+#include "config/digest.h"
+
 namespace config {
 
 namespace {
@@ -31,18 +33,6 @@ Value duration_in(const json& v, long long unit, const char* unit_name) {
   return json(d->count() / unit);
 }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 // Text of a scalar for string()/concat(): strings as they are, numbers and booleans as JSON.
 std::optional<std::string> text_of(const json& v) {

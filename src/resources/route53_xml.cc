@@ -8,24 +8,7 @@
 
 namespace resources::r53 {
 
-pugi::xml_document make(const char* root) {
-  pugi::xml_document doc;
-  auto r = doc.append_child(root);
-  r.append_attribute("xmlns") = std::string(kNamespace).c_str();
-  return doc;
-}
-
-pugi::xml_node add(pugi::xml_node parent, const char* name, const std::string& text) {
-  auto n = parent.append_child(name);
-  n.text().set(text.c_str());
-  return n;
-}
-
-std::string to_string(const pugi::xml_document& doc) {
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
-  return out.str();
-}
+pugi::xml_document make(const char* root) { return xml::document(root, kNamespace); }
 
 aws::RestRequest request(const std::string& operation, const std::string& method,
                          const std::string& path, aws::Params query, std::string body) {

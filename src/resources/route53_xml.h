@@ -26,9 +26,9 @@ inline constexpr std::string_view kApi = "/2013-04-01";
 // A document whose root element is `root` carrying the Route 53 namespace.
 pugi::xml_document make(const char* root);
 // Appends <name>text</name> to parent.
-pugi::xml_node add(pugi::xml_node parent, const char* name, const std::string& text);
+using xml::add;
 // The document without declaration or indentation.
-std::string to_string(const pugi::xml_document& doc);
+using xml::to_string;
 
 // A call to kApi + path; an XML body is sent as application/xml.
 aws::RestRequest request(const std::string& operation, const std::string& method,

@@ -18,9 +18,9 @@ inline constexpr std::string_view kNamespace = "http://s3.amazonaws.com/doc/2006
 // A document whose root element is `root` carrying the S3 namespace.
 pugi::xml_document make(const char* root);
 // Appends <name>text</name> to parent.
-pugi::xml_node add(pugi::xml_node parent, const char* name, const std::string& text);
+using xml::add;
 // The document without declaration or indentation.
-std::string to_string(const pugi::xml_document& doc);
+using xml::to_string;
 
 // base64(md5(body)), the value of the Content-MD5 header.
 std::string content_md5(std::string_view body);

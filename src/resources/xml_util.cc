@@ -1,5 +1,7 @@
 #include "resources/xml_util.h"
 
+#include <sstream>
+
 namespace resources::xml {
 namespace {
 
@@ -36,6 +38,24 @@ std::vector<pugi::xml_node> children(pugi::xml_node parent, std::string_view nam
   for (auto c = parent.first_child(); c; c = c.next_sibling())
     if (c.type() == pugi::node_element && local_name(c.name()) == name) out.push_back(c);
   return out;
+}
+
+pugi::xml_document document(const char* root, std::string_view xml_namespace) {
+  pugi::xml_document doc;
+  doc.append_child(root).append_attribute("xmlns") = std::string(xml_namespace).c_str();
+  return doc;
+}
+
+pugi::xml_node add(pugi::xml_node parent, const char* name, const std::string& text) {
+  auto n = parent.append_child(name);
+  n.text().set(text.c_str());
+  return n;
+}
+
+std::string to_string(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
+  return out.str();
 }
 
 }  // namespace resources::xml

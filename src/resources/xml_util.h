@@ -19,4 +19,10 @@ std::string text(pugi::xml_node parent, std::string_view name);
 // Every child element with that local name, in order.
 std::vector<pugi::xml_node> children(pugi::xml_node parent, std::string_view name);
 
+// Building request bodies: a document whose root element carries the service's namespace,
+// a child element with text, and the compact serialisation AWS expects (no declaration).
+pugi::xml_document document(const char* root, std::string_view xml_namespace);
+pugi::xml_node add(pugi::xml_node parent, const char* name, const std::string& text);
+std::string to_string(const pugi::xml_document& doc);
+
 }  // namespace resources::xml
