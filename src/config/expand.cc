@@ -249,6 +249,7 @@ std::optional<model::Graph> expand(const model::Topology& topology, const Paths&
   e.workloads();
   e.stack_resources();
   auto graph = e.finish();
+  if (graph) graph->reindex();
   if (diags.size() != before && model::has_errors({diags.begin() + static_cast<long>(before), diags.end()}))
     return std::nullopt;
   return graph;

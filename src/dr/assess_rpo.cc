@@ -1,4 +1,7 @@
 // The RPO half of assess(): replication bound vs backup interval, whichever is tighter.
+#include <map>
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "config/schedule.h"
@@ -7,6 +10,17 @@
 namespace dr {
 
 namespace {
+
+// config::interval_of walks the schedule's runs over a long span; a stack has one backup
+// schedule but asks for it once per workload, which dominated plans of thousands of workloads.
+std::optional<model::Seconds> interval_of_schedule(const std::string& schedule) {
+  static std::mutex mu;
+  static std::map<std::string, std::optional<model::Seconds>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(schedule); it != cache.end()) return it->second;
+  return cache[schedule] = config::interval_of(schedule);
+}
+
 
 using nlohmann::json;
 using model::format_duration;
@@ -83,7 +97,7 @@ Achievable backup_rpo(const model::Topology& t, const TimingModel& timings) {
     out.cause_field = "backups.copy_to_dr";
     return out;
   }
-  const auto interval = config::interval_of(schedule);
+  const auto interval = interval_of_schedule(schedule);
   if (!interval) {
     out.reasoning.push_back("backups run fewer than twice (" + schedule + "): no recurring recovery point");
     return out;

@@ -5,9 +5,22 @@
 namespace model {
 
 const Resource* Graph::find(const std::string& address) const {
+  if (index_.size() == resources.size()) {
+    auto it = index_.find(address);
+    if (it == index_.end()) return nullptr;
+    if (it->second < resources.size() && resources[it->second].address.str() == address)
+      return &resources[it->second];
+  }
   for (const auto& r : resources)
     if (r.address.str() == address) return &r;
   return nullptr;
+}
+
+void Graph::reindex() {
+  index_.clear();
+  index_.reserve(resources.size());
+  for (size_t i = 0; i < resources.size(); ++i) index_.emplace(resources[i].address.str(), i);
+  // Duplicate addresses would make the index smaller than the graph: then find() scans.
 }
 
 namespace {

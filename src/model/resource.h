@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,14 @@ struct Graph {
   std::string stack;
   std::vector<Resource> resources;  // in a stable order (sorted by address)
 
+  // By address. Constant time once reindex() has run over the current resources (expansion
+  // does it; analyses look resources up per workload, which is quadratic with a scan); a
+  // linear scan otherwise, so a graph changed after indexing still answers correctly.
   const Resource* find(const std::string& address) const;
+  void reindex();
+
+ private:
+  std::unordered_map<std::string, size_t> index_;
 };
 
 struct Reference {

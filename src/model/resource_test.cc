@@ -39,3 +39,29 @@ TEST(References, WholeStringKeepsTypeEmbeddedIsSplicedUnknownIsReported) {
 
 }  // namespace
 }  // namespace model
+
+namespace model {
+namespace {
+
+TEST(Graph, FindsByAddressWithAndWithoutTheIndex) {
+  Graph g;
+  for (const char* a : {"s3.bucket.a", "iam.role.b", "backup.vault.dr"}) {
+    Resource r;
+    r.address = *Address::parse(a);
+    g.resources.push_back(r);
+  }
+  EXPECT_EQ(g.find("iam.role.b"), &g.resources[1]);  // scan
+  g.reindex();
+  EXPECT_EQ(g.find("backup.vault.dr"), &g.resources[2]);
+  EXPECT_EQ(g.find("backup.vault.x"), nullptr);
+  Resource extra;
+  extra.address = *Address::parse("sns.topic.t");
+  g.resources.push_back(extra);  // changed after indexing: still found
+  EXPECT_EQ(g.find("sns.topic.t"), &g.resources[3]);
+  Graph copy = g;
+  copy.reindex();
+  EXPECT_EQ(copy.find("s3.bucket.a"), &copy.resources[0]);
+}
+
+}  // namespace
+}  // namespace model

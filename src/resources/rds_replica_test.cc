@@ -119,7 +119,8 @@ TEST(RdsReplica, CreateSendsTheArnOfACrossRegionSourceWaitsThenSetsBackupRetenti
 
 TEST(RdsReplica, CreateWithAnArnSourceNeedsNoAccountLookup) {
   Harness h;
-  auto type = rds::make_replica_type(Sleeps{}.policy());
+  Sleeps sleeps;  // outlives the type: its policy records into it
+  auto type = rds::make_replica_type(sleeps.policy());
   json d = desired();
   d["source"] = kSourceArn;
   d.erase("source_region");
@@ -135,7 +136,8 @@ TEST(RdsReplica, CreateWithAnArnSourceNeedsNoAccountLookup) {
 
 TEST(RdsReplica, CreateAdoptsAReplicaOfTheSameSourceAndRefusesAnyOther) {
   Harness h;
-  auto type = rds::make_replica_type(Sleeps{}.policy());
+  Sleeps sleeps;  // outlives the type: its policy records into it
+  auto type = rds::make_replica_type(sleeps.policy());
   const std::string exists =
       "<ErrorResponse><Error><Type>Sender</Type><Code>DBInstanceAlreadyExists</Code>"
       "<Message>DB instance already exists</Message></Error><RequestId>r</RequestId></ErrorResponse>";
@@ -219,7 +221,8 @@ TEST(RdsReplica, ServerErrorIsFailedNotAbsent) {
 
 TEST(RdsReplica, UpdateModifiesInPlaceAppliesImmediatelyAndSyncsTags) {
   Harness h;
-  auto type = rds::make_replica_type(Sleeps{}.policy());
+  Sleeps sleeps;  // outlives the type: its policy records into it
+  auto type = rds::make_replica_type(sleeps.policy());
   Instance old{.cls = "db.r6g.medium",
                .tag_xml = "<Tag><Key>drctl:stack</Key><Value>shop-prod</Value></Tag><Tag><Key>old</Key><Value>x</Value></Tag>"};
   h.reply(200, describe(old));
@@ -277,7 +280,8 @@ TEST(RdsReplica, WaiterPollsWithBackoffUntilAvailableAndGivesUpAtItsBound) {
 
 TEST(RdsReplica, DestroyDeletesAReplicaWithoutAFinalSnapshotAndWaits) {
   Harness h;
-  auto type = rds::make_replica_type(Sleeps{}.policy());
+  Sleeps sleeps;  // outlives the type: its policy records into it
+  auto type = rds::make_replica_type(sleeps.policy());
   h.reply(200, describe(Instance{.protection = false}));
   h.reply(200, reply("DeleteDBInstance", instance_xml({})));
   h.reply(200, describe(Instance{.status = "deleting"}));
@@ -292,7 +296,8 @@ TEST(RdsReplica, DestroyDeletesAReplicaWithoutAFinalSnapshotAndWaits) {
 
 TEST(RdsReplica, DestroyOfAPromotedReplicaKeepsAFinalSnapshot) {
   Harness h;
-  auto type = rds::make_replica_type(Sleeps{}.policy());
+  Sleeps sleeps;  // outlives the type: its policy records into it
+  auto type = rds::make_replica_type(sleeps.policy());
   h.reply(200, describe(Instance{.protection = false, .source = ""}));
   h.reply(200, reply("DeleteDBInstance", instance_xml({})));
   not_found(h);
