@@ -1,4 +1,5 @@
 // expand (config.h): Topology + strategy module -> desired Graph.
+#include <unordered_set>
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -215,7 +216,7 @@ class Expander {
     const std::string source = tmpl.contains("source") ? tmpl["source"].get<std::string>()
                                : !workload_pointer.empty() ? workload_pointer : "/strategy";
     r.where = topo_.where(source);
-    if (graph_.find(r.address.str())) {
+    if (!addresses_.insert(r.address.str()).second) {
       auto d = error_at(module_.parts[t.part], t.pointer + "/address", "resource '" + r.address.str() + "' is generated twice", true);
       d.address = r.address.str();
       diags_.push_back(std::move(d));
@@ -230,6 +231,7 @@ class Expander {
   model::Diagnostics& diags_;
   TemplateContext ctx_;
   model::Graph graph_;
+  std::unordered_set<std::string> addresses_;  // what graph_ holds, for the duplicate check
   bool failed_ = false;
 };
 
