@@ -40,9 +40,14 @@ model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::St
   if (req.refresh) {
     RefreshRequest r;
     r.desired = req.graph;
-    r.prior = out.prior;
     r.parallelism = req.parallelism;
+    // Runbook steps are effects, not objects: once the stack returns to its configuration
+    // their records are only forgotten, and reading them would ask after objects a failback
+    // renamed on purpose. They count as gone, and the diff forgets them.
+    for (const auto& [address, p] : out.prior)
+      if (address.rfind("op.", 0) != 0) r.prior.emplace(address, p);
     out.observed = refresh(ctx, r);
+    for (const auto& address : failover_steps) out.observed[address] = {plan::Observed::Status::absent, "", {}, ""};
   } else {
     // Without refresh, the last recorded live attributes stand in for AWS.
     auto records = store.resources();

@@ -12,6 +12,7 @@
 #include "aws/error_parse.h"
 #include "aws/retry.h"
 #include "aws/sigv4.h"
+#include "aws/sts_credentials.h"
 #include "aws/transport.h"
 
 extern char** environ;
@@ -91,7 +92,8 @@ Result<RestResponse> Client::Impl::call(const ClientConfig& cfg, const Service& 
   if (region.empty() && !s.global)
     return fail(simple_error("NoRegion", "no region given and none configured (set AWS_REGION)"));
   if (!cfg.transport) return fail(simple_error("NoTransport", "client has no HTTP transport"));
-  if (!cfg.credentials) return fail(simple_error("NoCredentials", "client has no credentials provider"));
+  if (!cfg.credentials && !cfg.anonymous)
+    return fail(simple_error("NoCredentials", "client has no credentials provider"));
 
   // S3: the bucket is the first path segment; on real AWS it moves into the host.
   std::string path = w.path.empty() || w.path[0] != '/' ? "/" + w.path : w.path;
@@ -122,12 +124,19 @@ Result<RestResponse> Client::Impl::call(const ClientConfig& cfg, const Service& 
 
   int last_cost = 0;
   for (int attempt = 0;; ++attempt) {
-    auto creds = cfg.credentials->get();
-    if (!creds.ok()) return fail(creds.error());
-    sigv4::Signed sig = sigv4::sign(sreq, *creds, {ep.signing_region, s.signing_name,
-                                                   std::chrono::system_clock::now()});
     HttpRequest req{w.method, url, sreq.headers, w.body};
-    req.headers.insert(req.headers.end(), sig.added_headers.begin(), sig.added_headers.end());
+    if (!cfg.anonymous) {
+      auto creds = cfg.credentials->get();
+      if (!creds.ok()) {
+        // An STS failure while getting credentials names its own call (AssumeRole...): keep
+        // it rather than blaming the call that needed the credentials.
+        if (!creds.error().operation.empty()) return model::err(creds.error());
+        return fail(creds.error());
+      }
+      sigv4::Signed sig = sigv4::sign(sreq, *creds, {ep.signing_region, s.signing_name,
+                                                     std::chrono::system_clock::now()});
+      req.headers.insert(req.headers.end(), sig.added_headers.begin(), sig.added_headers.end());
+    }
 
     count(key, attempt > 0);
     auto sent = cfg.transport->send(req, cfg.timeout);
@@ -157,7 +166,6 @@ Client::~Client() = default;
 ClientConfig Client::from_environment() {
   ClientConfig c;
   c.transport = std::make_shared<CurlTransport>();
-  c.credentials = default_credentials_chain();
   if (const char* u = std::getenv("AWS_ENDPOINT_URL")) c.endpoint_url = u;
   const std::string prefix = "AWS_ENDPOINT_URL_";
   for (char** e = environ; e && *e; ++e) {
@@ -168,6 +176,7 @@ ClientConfig Client::from_environment() {
   }
   if (const char* m = std::getenv("AWS_MAX_ATTEMPTS"); m && std::atoi(m) > 0) c.max_attempts = std::atoi(m);
   c.default_region = default_region_from_environment();
+  c.credentials = default_credentials_chain(StsContext{c});  // STS through the same endpoints
   return c;
 }
 

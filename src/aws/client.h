@@ -58,6 +58,9 @@ struct RestResponse {
 struct ClientConfig {
   std::shared_ptr<HttpTransport> transport;
   std::shared_ptr<CredentialsProvider> credentials;
+  // Send requests unsigned, without credentials: only for the few calls AWS authorises by
+  // their own content (STS AssumeRoleWithWebIdentity, which carries the OIDC token).
+  bool anonymous = false;
   int max_attempts = 3;
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds backoff_base{100};
@@ -81,7 +84,8 @@ class Client {
   ~Client();
 
   // Builds the config from the environment and shared files: transport = curl,
-  // credentials = the default chain (credentials.h).
+  // credentials = the default chain (sts_credentials.h: environment keys, role profiles,
+  // web identity, shared-file keys), whose STS calls use this same transport and endpoints.
   static ClientConfig from_environment();
 
   // query / ec2: POST form "Action=&Version=&params", XML reply (root element is

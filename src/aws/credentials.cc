@@ -139,7 +139,7 @@ model::Result<Credentials, AwsError> SharedFilesCredentialsProvider::get() {
         other_source || (c.access_key_id.empty() && c.secret_access_key.empty()) ? "NoCredentials"
                                                                                 : "InvalidCredentials",
         "profile '" + profile_ + "' has no aws_access_key_id/aws_secret_access_key" +
-            (other_source ? " (role, SSO and credential_process profiles are not supported)" : "")));
+            (other_source ? " (SSO and credential_process profiles are not supported)" : "")));
   }
   cached_ = c;
   return c;
@@ -156,7 +156,7 @@ model::Result<Credentials, AwsError> ChainCredentialsProvider::get() {
   return model::err(cred_error("NoCredentials", "no AWS credentials found: " + tried));
 }
 
-std::shared_ptr<CredentialsProvider> default_credentials_chain() {
+std::shared_ptr<CredentialsProvider> static_credentials_chain() {
   return std::make_shared<ChainCredentialsProvider>(std::vector<std::shared_ptr<CredentialsProvider>>{
       std::make_shared<EnvCredentialsProvider>(), std::make_shared<SharedFilesCredentialsProvider>()});
 }

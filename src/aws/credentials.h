@@ -71,7 +71,8 @@ SharedFilePaths shared_file_paths_from_environment();
 std::string profile_from_environment();
 SharedProfile load_shared_profile(const std::string& profile, const SharedFilePaths& paths);
 
-// Credentials from the shared files; loaded once, on first successful get().
+// Static keys from the shared files; loaded once, on first successful get(). A profile with
+// role_arn is not this provider's (NoCredentials): role_profiles.h resolves those.
 class SharedFilesCredentialsProvider : public CredentialsProvider {
  public:
   SharedFilesCredentialsProvider();  // profile and paths from the environment
@@ -98,9 +99,9 @@ class ChainCredentialsProvider : public CredentialsProvider {
   std::vector<std::shared_ptr<CredentialsProvider>> chain_;
 };
 
-// Environment variables, then the shared files. (No SSO, process, web identity or instance
-// metadata providers yet.)
-std::shared_ptr<CredentialsProvider> default_credentials_chain();
+// Static keys only: environment variables, then the shared files. The chain drctl uses, with
+// role profiles and web identity (STS), is default_credentials_chain() in sts_credentials.h.
+std::shared_ptr<CredentialsProvider> static_credentials_chain();
 
 // The region to use when the caller names none: AWS_REGION, AWS_DEFAULT_REGION, then the
 // "region" of the active profile in the config file; empty when none is set.

@@ -134,7 +134,7 @@ TEST_F(SharedFiles, MissingProfileAndIncompleteProfile) {
 }
 
 TEST_F(SharedFiles, ChainPrefersEnvironmentThenFiles) {
-  auto chain = aws::default_credentials_chain();
+  auto chain = aws::static_credentials_chain();
   auto from_files = chain->get();
   ASSERT_TRUE(from_files.ok());
   EXPECT_EQ(from_files->access_key_id, "AKIDDEFAULT");
@@ -142,7 +142,7 @@ TEST_F(SharedFiles, ChainPrefersEnvironmentThenFiles) {
   env_.set("AWS_ACCESS_KEY_ID", "AKIDENV");
   env_.set("AWS_SECRET_ACCESS_KEY", "env-secret");
   env_.set("AWS_SESSION_TOKEN", "env-token");
-  auto from_env = aws::default_credentials_chain()->get();
+  auto from_env = aws::static_credentials_chain()->get();
   ASSERT_TRUE(from_env.ok());
   EXPECT_EQ(from_env->access_key_id, "AKIDENV");
   EXPECT_EQ(from_env->session_token, "env-token");
@@ -150,7 +150,7 @@ TEST_F(SharedFiles, ChainPrefersEnvironmentThenFiles) {
 
 TEST_F(SharedFiles, HalfSetEnvironmentStopsTheChain) {
   env_.set("AWS_ACCESS_KEY_ID", "AKIDENV");
-  auto r = aws::default_credentials_chain()->get();
+  auto r = aws::static_credentials_chain()->get();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidCredentials");
 }
@@ -158,7 +158,7 @@ TEST_F(SharedFiles, HalfSetEnvironmentStopsTheChain) {
 TEST_F(SharedFiles, NothingAnywhere) {
   env_.set("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "absent").c_str());
   env_.set("AWS_CONFIG_FILE", (dir_ / "absent2").c_str());
-  auto r = aws::default_credentials_chain()->get();
+  auto r = aws::static_credentials_chain()->get();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "NoCredentials");
   EXPECT_EQ(aws::default_region_from_environment(), "");
@@ -166,7 +166,7 @@ TEST_F(SharedFiles, NothingAnywhere) {
 
 TEST_F(SharedFiles, ErrorsNeverContainSecrets) {
   env_.set("AWS_SECRET_ACCESS_KEY", "env-secret-value");  // key id missing: incomplete
-  auto r = aws::default_credentials_chain()->get();
+  auto r = aws::static_credentials_chain()->get();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidCredentials");
   EXPECT_EQ(r.error().message.find("env-secret-value"), std::string::npos);

@@ -6,13 +6,15 @@
 
 #include <fmt/format.h>
 
-#include "apply/executor.h"
 #include "apply/planner.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/lock_guard.h"
+#include "cli/run_plan.h"
+#include "dr/lag.h"
+#include "dr/objectives.h"
+#include "report/assess_view.h"
 #include "plan/plan_json.h"
-#include "report/progress.h"
 #include "report/text.h"
 
 namespace cli {
@@ -25,6 +27,8 @@ struct ApplyOptions {
   int parallelism = 10;
   std::vector<std::string> allow_destroy;
   bool reset_after_failover = false;
+  bool accept_data_loss = false;
+  std::string lock_timeout;  // --lock-timeout: how long to wait for another writer
 };
 
 std::optional<plan::Plan> read_plan_file(const std::string& path) {
@@ -64,7 +68,9 @@ int run_apply(const ApplyOptions& o) {
 
   auto store = open_state(o.state.empty() ? default_state_path(dir) : o.state);
   if (!store) return kError;
-  StateLock lock(*store, "apply");
+  const auto lock_wait = parse_lock_timeout(o.lock_timeout);
+  if (!lock_wait) return kError;
+  StateLock lock(*store, "apply", *lock_wait);
   if (!lock.acquired()) return kError;
 
   auto session = open_session(stack->topology.stack);
@@ -79,6 +85,13 @@ int run_apply(const ApplyOptions& o) {
                   "run `drctl plan` again and review the new plan");
     if (model::has_errors(saved->diagnostics))
       return fail("the saved plan has errors and cannot be applied");
+    // A failover plan was reviewed under the replication lag of its time: if the DR copies
+    // fell further behind than the RPO since, running it now loses more data than approved.
+    const auto lag = dr::recheck_lag(*session.client, stack->topology, stack->graph, *saved, o.accept_data_loss);
+    if (!lag.empty()) std::fputs(report::diagnostics_text(lag, style_for(stderr)).c_str(), stderr);
+    if (model::has_errors(lag))
+      return fail(fmt::format("the saved plan {} is stale: replication lag now exceeds the RPO", o.target),
+                  "wait for replication to catch up and plan again, or accept the loss with --accept-data-loss");
     p = std::move(*saved);
   } else {
     apply::PlanRequest req;
@@ -101,27 +114,14 @@ int run_apply(const ApplyOptions& o) {
     }
   }
 
-  auto unsettled = store->unsettled();
-  if (!unsettled.ok()) return fail("reading the journal: " + unsettled.error().message);
-  auto run = store->begin_run("apply", p.config_hash);
-  if (!run.ok()) return fail("recording the run: " + run.error().message);
-
-  apply::ExecuteOptions opts;
-  opts.parallelism = o.parallelism;
-  opts.run_id = run.value();
-  for (const auto& e : unsettled.value()) opts.unsettled.insert(e.address);
-  int total = 0;
-  for (const auto& c : p.changes) total += c.action != plan::Action::noop;
-  report::LineProgress progress(stdout, total, style_for(stdout));
-  const auto result = apply::execute(p, *session.ctx, *store, progress, opts);
-
-  // The plan's refresh and the executor's read-before-create have settled what a killed run
-  // left behind; mark those intents so the next run does not look at them again.
-  if (result.failed == 0)
-    for (const auto& e : unsettled.value())
-      (void)store->settle(e.run_id, e.seq, fmt::format("settled by apply run {} from live state", run.value()));
-  (void)store->finish_run(run.value(), result.failed ? "failed" : "succeeded",
-                          {{"succeeded", result.succeeded}, {"failed", result.failed}, {"skipped", result.skipped}});
+  // What the configuration achieves once applied: the "before" of the next plan's DR impact.
+  nlohmann::json extra = nlohmann::json::object();
+  if (p.kind == "apply")
+    extra["assessment"] =
+        report::assess_json(dr::check_objectives(stack->topology, stack->graph, config::default_paths()).assessment);
+  auto run = run_plan(p, *store, session, o.parallelism, extra);
+  if (!run) return kError;
+  const auto& result = run->result;
 
   if (result.failed) {
     std::fputs(report::diagnostics_text(result.diagnostics, style_for(stderr)).c_str(), stderr);
@@ -130,6 +130,9 @@ int run_apply(const ApplyOptions& o) {
                 "fix the cause and run apply again: it resumes from what is done");
   }
   fmt::print("\nApply complete: {} change{} applied.\n", result.succeeded, result.succeeded == 1 ? "" : "s");
+  if (p.kind != "apply")
+    fmt::print("The {} took {} (measured; recorded as run {} in the state's history).\n", p.kind,
+               model::format_duration(model::Seconds{static_cast<long long>(run->seconds + 0.5)}), run->run_id);
   return kOk;
 }
 
@@ -139,11 +142,14 @@ void add_apply(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ApplyOptions>();
   auto* cmd = app.add_subcommand("apply", "Make AWS match the stack (or a saved plan)");
   cmd->add_option("TARGET", o->target, "Stack folder, or a plan saved with `drctl plan --out`")->required();
+  cmd->add_option("--lock-timeout", o->lock_timeout, "Wait this long for the state lock (30s, 5m); default: fail at once");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
   cmd->add_flag("--auto-approve", o->auto_approve, "Apply without asking for confirmation");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS operations")->check(CLI::Range(1, 64));
   cmd->add_flag("--reset-after-failover", o->reset_after_failover,
                "After a failover, plan the way back to the configured topology");
+  cmd->add_flag("--accept-data-loss", o->accept_data_loss,
+               "Run a failover plan even though replication lag now exceeds the RPO");
   cmd->add_option("--allow-destroy", o->allow_destroy,
                   "Allow destroying or replacing this data-bearing resource (address, or '*')");
   cmd->callback([&exit_code, o] { exit_code = run_apply(*o); });

@@ -1,11 +1,16 @@
-// drctl assess DIR [--format text|json|markdown]: objective vs achievable RTO/RPO per workload,
-// with the reasoning. Also the objective check validate and plan run (objectives_ok).
+// drctl assess DIR [--format text|json|markdown] [--state PATH]: objective vs achievable RTO/RPO
+// per workload, with the reasoning, and the last drill from the state's run history.
+// Also the objective check validate and plan run (objectives_ok).
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "dr/drill.h"
 #include "dr/objectives.h"
 #include "report/assess_view.h"
+#include "report/drill_view.h"
 #include "report/text.h"
 
 namespace cli {
@@ -17,15 +22,32 @@ bool objectives_ok(const Stack& stack) {
   return !model::has_errors(report.diagnostics);
 }
 
+namespace {
+
+// The newest drill in the state's run history; none when there is no state (assess never
+// creates one) or it cannot be read (assess works offline, on the configuration alone).
+std::optional<dr::DrillRecord> last_drill(const std::string& dir, const std::string& state_path) {
+  const auto path = state_path.empty() ? default_state_path(dir) : state_path;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  auto store = open_state(path);
+  if (!store) return std::nullopt;
+  auto runs = store->runs(200);
+  return runs.ok() ? dr::last_drill(runs.value()) : std::nullopt;
+}
+
+}  // namespace
+
 void add_assess(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("assess", "Compare each workload's RTO/RPO objectives with what its configuration can achieve");
   struct Options {
     std::string dir;
     std::string format = "text";
+    std::string state;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("DIR", o->dir, "Stack folder holding *.dr.yaml files")->required();
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "markdown"}));
+  cmd->add_option("--state", o->state, "State file holding the drill history (default DIR/.drctl/state.db)");
   cmd->callback([&exit_code, o] {
     auto stack = load_stack(o->dir);
     if (!stack) {
@@ -36,12 +58,17 @@ void add_assess(CLI::App& app, int& exit_code) {
     // The table shows the verdicts; stderr carries the file:line form editors and CI jump to.
     if (!report.diagnostics.empty())
       std::fputs(report::diagnostics_text(report.diagnostics, style_for(stderr)).c_str(), stderr);
-    if (o->format == "json")
-      fmt::print("{}\n", report::assess_json(report.assessment).dump(2));
-    else if (o->format == "markdown")
-      fmt::print("{}", report::assess_markdown(report.assessment));
-    else
-      fmt::print("{}", report::assess_text(report.assessment, style_for(stdout)));
+    const auto drill = last_drill(o->dir, o->state);
+    const auto drill_line = report::last_drill_line(drill, state::now_iso8601());
+    if (o->format == "json") {
+      auto j = report::assess_json(report.assessment);
+      j["last_drill"] = drill ? dr::drill_json(*drill) : nlohmann::json(nullptr);
+      fmt::print("{}\n", j.dump(2));
+    } else if (o->format == "markdown") {
+      fmt::print("{}\n_{}_\n", report::assess_markdown(report.assessment), drill_line);
+    } else {
+      fmt::print("{}\n{}\n", report::assess_text(report.assessment, style_for(stdout)), drill_line);
+    }
     exit_code = model::has_errors(report.diagnostics) ? kError : kOk;
   });
 }

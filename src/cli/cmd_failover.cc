@@ -7,22 +7,45 @@
 // PLANFILE` (journaled, resumable: a step already done is a no-op in a fresh plan).
 // Only op.* state records take part: the stack's own resources are neither read nor diffed,
 // so nothing here calls the primary region.
-#include <filesystem>
-#include <fstream>
+//
+// The replication lag of every replicated workload is read at planning time (dr/lag.h; with
+// --unplanned, metrics published only in the primary region are skipped), printed with the
+// plan and saved in plan.evidence with the mode, so that `drctl apply PLANFILE` re-checks it
+// and refuses a plan whose lag has since grown past the RPO (unless --accept-data-loss). A
+// planned switchover that already lags past an RPO gets a warning: stopping writes and waiting
+// loses less.
+#include <algorithm>
 
 #include <fmt/format.h>
 
-#include "apply/planner.h"
-#include "apply/refresh.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/runbook_plan.h"
 #include "config/config.h"
+#include "dr/lag.h"
 #include "dr/runbook.h"
-#include "plan/plan_json.h"
 #include "report/text.h"
 
 namespace cli {
 namespace {
+
+std::string lag_cell(const std::optional<model::Seconds>& s) {
+  return s ? model::format_duration(*s) : "-";
+}
+
+// The lag table printed with the plan: one row per replicated workload.
+void print_lag(const std::vector<dr::LagReading>& readings) {
+  if (readings.empty()) return;
+  size_t w_width = 8, m_width = 6;
+  for (const auto& r : readings) w_width = std::max(w_width, r.workload.size()), m_width = std::max(m_width, r.metric.size());
+  fmt::print("\nReplication lag now (newest CloudWatch datapoint of the last 15 minutes; saved with the plan):\n");
+  fmt::print("  {:<{}}  {:>8}  {:>8}  {:<{}}  {}\n", "workload", w_width, "lag", "RPO", "metric", m_width, "region");
+  for (const auto& r : readings) {
+    const std::string lag = r.lag ? lag_cell(r.lag) : "unknown";
+    fmt::print("  {:<{}}  {:>8}  {:>8}  {:<{}}  {}{}{}{}\n", r.workload, w_width, lag, lag_cell(r.rpo), r.metric,
+               m_width, r.region, r.note.empty() ? "" : ": ", r.note, r.exceeds() ? "  OVER RPO" : "");
+  }
+}
 
 struct FailoverOptions {
   std::string dir;
@@ -40,58 +63,46 @@ int run_failover(const FailoverOptions& o) {
   const auto timings = dr::load_timings(config::default_paths(), stack->topology, diags);
   const auto mode = o.unplanned ? dr::FailoverMode::unplanned : dr::FailoverMode::planned;
   auto rb = dr::failover_runbook(stack->topology, stack->graph, o.to, mode, timings);
-  diags.insert(diags.end(), rb.diagnostics.begin(), rb.diagnostics.end());
+  rb.diagnostics.insert(rb.diagnostics.begin(), diags.begin(), diags.end());
 
   auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
   if (!store) return kError;
-  auto meta = store->meta();
-  if (!meta.ok()) return fail("reading state: " + meta.error().message);
-  auto prior = apply::load_prior(*store);
-  if (!prior.ok()) return fail(prior.error());
-  std::map<std::string, plan::Prior> ops;  // earlier runbook steps only
-  for (auto& [address, p] : prior.value())
-    if (p.type.rfind("op.", 0) == 0) ops.emplace(address, std::move(p));
-
   auto session = open_session(stack->topology.stack);
-  apply::RefreshRequest r;
-  r.desired = &rb.graph;
-  r.prior = ops;
-  r.parallelism = o.parallelism;
-  plan::DiffInput in;
-  in.desired = &rb.graph;
-  in.observed = apply::refresh(*session.ctx, r);
-  in.prior = ops;
-  plan::Plan p = plan::diff(in);
-  p.stack = stack->topology.stack;
-  p.config_dir = std::filesystem::absolute(o.dir).lexically_normal().string();
-  p.config_hash = stack->topology.config_hash;
-  p.lineage = meta.value().lineage;
-  p.serial = meta.value().serial;
-  p.created_at = state::now_iso8601();
-  p.diagnostics.insert(p.diagnostics.begin(), diags.begin(), diags.end());
+  auto p = plan_runbook(*stack, o.dir, rb, *store, session, "failover", o.parallelism);
+  if (!p) return kError;
 
-  fmt::print("Failover of stack {} from {} to {} ({}).\n\n", p.stack, stack->topology.primary_region, o.to,
+  const auto lag = dr::read_replication_lag(*session.client, stack->topology, stack->graph, !o.unplanned);
+  p->evidence = dr::lag_evidence_json(lag);
+  p->evidence["mode"] = o.unplanned ? "unplanned" : "planned";
+  if (!o.unplanned)
+    for (const auto& r : lag)
+      if (r.exceeds())
+        p->diagnostics.push_back(
+            {model::Severity::warning,
+             fmt::format("replication lag of workload '{}' is {}, over its RPO of {}", r.workload,
+                         model::format_duration(*r.lag), model::format_duration(*r.rpo)),
+             fmt::format("{} in {}. Writes not yet replicated to {} are lost if it takes over now: stop writes "
+                         "to the primary and wait until the lag is near 0 (an Aurora switchover waits by itself, "
+                         "an RDS promotion does not). `drctl apply PLANFILE` re-checks the lag.",
+                         r.metric, r.region, r.address),
+             std::nullopt, r.address, ""});
+
+  fmt::print("Failover of stack {} from {} to {} ({}).\n\n", p->stack, stack->topology.primary_region, o.to,
              o.unplanned ? "unplanned: the primary region is not called" : "planned switchover");
-  fmt::print("{}", report::plan_text(p, style_for(stdout)));
+  fmt::print("{}", report::plan_text(*p, style_for(stdout)));
+  print_lag(lag);
   if (!rb.graph.resources.empty()) {
-    // Steps already done count nothing: the estimate is for what is left.
-    std::map<std::string, model::Seconds> left;
-    for (const auto& c : p.changes)
-      if (c.action != plan::Action::noop && rb.step_duration.count(c.address)) left[c.address] = rb.step_duration.at(c.address);
-    const auto path = dr::critical_path(rb.graph, left);
+    const auto path = remaining_path(rb, *p);
     std::string steps;
     for (const auto& s : path.steps)
-      if (left.count(s))
-        steps += fmt::format("{}{} {}", steps.empty() ? "" : " -> ", s, model::format_duration(left.at(s)));
+      steps += fmt::format("{}{} {}", steps.empty() ? "" : " -> ", s, model::format_duration(rb.step_duration.at(s)));
     fmt::print("\nEstimated RTO of this runbook: {} (critical path: {}; step durations from modules/timings.yaml "
                "and the stack's timings:, detection time not included)\n",
                model::format_duration(path.total), steps.empty() ? "nothing left to do" : steps);
   }
-  if (model::has_errors(p.diagnostics)) return kError;
+  if (model::has_errors(p->diagnostics)) return kError;
   if (!o.out.empty()) {
-    std::ofstream f(o.out, std::ios::trunc);
-    f << plan::to_json(p).dump(2) << "\n";
-    if (!f) return fail("cannot write the plan to " + o.out);
+    if (!save_plan(*p, o.out)) return kError;
     fmt::print("\nSaved the failover plan to {}. Run exactly this plan with: drctl apply {}\n", o.out, o.out);
   }
   return kOk;

@@ -17,6 +17,7 @@ struct ImportOptions {
   std::string id;
   std::string dir = ".";
   std::string state;
+  std::string lock_timeout;  // --lock-timeout: how long to wait for another writer
 };
 
 int run_import(const ImportOptions& o) {
@@ -31,7 +32,9 @@ int run_import(const ImportOptions& o) {
 
   auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
   if (!store) return kError;
-  StateLock lock(*store, "import");
+  const auto lock_wait = parse_lock_timeout(o.lock_timeout);
+  if (!lock_wait) return kError;
+  StateLock lock(*store, "import", *lock_wait);
   if (!lock.acquired()) return kError;
   if (auto existing = store->resource(o.address); existing.ok() && existing.value())
     return fail(fmt::format("{} is already in state (id {})", o.address, existing.value()->cloud_id));
@@ -80,6 +83,7 @@ void add_import(CLI::App& app, int& exit_code) {
   cmd->add_option("ADDRESS", o->address, "Address in the configuration, e.g. s3.bucket.assets")->required();
   cmd->add_option("ID", o->id, "The object's id: bucket name, role name, backup plan id, ...")->required();
   cmd->add_option("DIR", o->dir, "Stack folder (default .)");
+  cmd->add_option("--lock-timeout", o->lock_timeout, "Wait this long for the state lock (30s, 5m); default: fail at once");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
   cmd->callback([&exit_code, o] { exit_code = run_import(*o); });
 }

@@ -1,3 +1,8 @@
+// drctl plan DIR [--format text|json|markdown|sarif]: what apply would change, and why.
+// markdown is the pull-request comment (report/plan_markdown.h): it compares the RTO/RPO the
+// configuration achieves with the assessment the last successful apply recorded in the state's
+// history. sarif lists the findings (config, objective and plan checks) for code scanning.
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -6,7 +11,11 @@
 #include "apply/planner.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/stack_findings.h"
 #include "plan/plan_json.h"
+#include "report/graph_view.h"
+#include "report/plan_markdown.h"
+#include "report/sarif.h"
 #include "report/text.h"
 
 namespace cli {
@@ -24,15 +33,48 @@ struct PlanOptions {
   int parallelism = 10;
 };
 
+// The assessment the newest successful apply recorded (cmd_apply.cc), with when it finished.
+struct Recorded {
+  std::optional<nlohmann::json> assessment;
+  std::string finished_at;
+};
+Recorded last_applied_assessment(state::Store& store) {
+  auto runs = store.runs(500);
+  if (!runs.ok()) return {};
+  for (const auto& run : runs.value())
+    if (run.kind == "apply" && run.outcome == "succeeded" && run.detail.contains("assessment") &&
+        run.detail["assessment"].is_object())
+      return {run.detail["assessment"], run.finished_at};
+  return {};
+}
+
+void print_sarif(const PlanOptions& o, std::vector<report::SarifFinding> findings) {
+  fmt::print("{}\n", report::sarif_log(sarif_input(o.dir, std::move(findings))).dump(2));
+}
+
 int run_plan(const PlanOptions& o) {
-  auto stack = load_stack(o.dir);
-  if (!stack || !objectives_ok(*stack)) return kError;
+  auto checked = check_stack(o.dir);
+  if (const auto diags = checked.diagnostics(); !diags.empty())
+    std::fputs(report::diagnostics_text(diags, style_for(stderr)).c_str(), stderr);
+  if (!checked.stack || checked.has_errors()) {
+    if (o.format == "sarif") print_sarif(o, checked.findings);
+    // The PR comment says why there is no plan (the stack name when it got that far).
+    if (o.format == "markdown") {
+      auto folder = std::filesystem::absolute(o.dir).lexically_normal();
+      if (folder.filename().empty()) folder = folder.parent_path();  // "stacks/shop/"
+      fmt::print("{}", report::plan_blocked_markdown(
+                           checked.stack ? checked.stack->topology.stack : folder.filename().string(),
+                           checked.diagnostics()));
+    }
+    return kError;
+  }
+  const Stack& stack = *checked.stack;
   auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
   if (!store) return kError;
-  auto session = open_session(stack->topology.stack);
+  auto session = open_session(stack.topology.stack);
   apply::PlanRequest req;
-  req.topology = &stack->topology;
-  req.graph = &stack->graph;
+  req.topology = &stack.topology;
+  req.graph = &stack.graph;
   req.config_dir = std::filesystem::absolute(o.dir).lexically_normal().string();
   req.refresh = o.refresh;
   req.allow_destroy = {o.allow_destroy.begin(), o.allow_destroy.end()};
@@ -42,15 +84,36 @@ int run_plan(const PlanOptions& o) {
   if (!planned.ok()) return fail(planned.error());
   const auto& p = planned.value().plan;
 
-  if (o.format == "json") fmt::print("{}\n", plan::to_json(p).dump(2));
-  else fmt::print("{}", report::plan_text(p, style_for(stdout)));
+  if (o.format == "json") {
+    fmt::print("{}\n", plan::to_json(p).dump(2));
+  } else if (o.format == "sarif") {
+    if (!p.diagnostics.empty())
+      std::fputs(report::diagnostics_text(p.diagnostics, style_for(stderr)).c_str(), stderr);
+    auto findings = checked.findings;
+    for (const auto& d : p.diagnostics) findings.push_back({"plan", d});
+    print_sarif(o, std::move(findings));
+  } else if (o.format == "markdown") {
+    const auto recorded = last_applied_assessment(*store);
+    const auto graph = report::graph_view(stack.graph, stack.topology.primary_region, stack.topology.dr_region);
+    report::PlanMarkdownInput in;
+    in.plan = &p;
+    in.after = &checked.objectives->assessment;
+    in.objective_checks = checked.objectives->diagnostics;
+    in.before = recorded.assessment;
+    in.before_at = recorded.finished_at;
+    in.graph = &graph;
+    fmt::print("{}", report::plan_markdown(in));
+  } else {
+    fmt::print("{}", report::plan_text(p, style_for(stdout)));
+  }
 
   if (model::has_errors(p.diagnostics)) return kError;
   if (!o.out.empty()) {
     std::ofstream f(o.out, std::ios::trunc);
     f << plan::to_json(p).dump(2) << "\n";
     if (!f) return fail("cannot write the plan to " + o.out);
-    if (o.format != "json")
+    // Only the text form talks: the others are documents a tool or a PR comment consumes whole.
+    if (o.format == "text")
       fmt::print("\nSaved the plan to {}. Apply exactly this plan with: drctl apply {}\n", o.out, o.out);
   }
   return o.detailed_exitcode && p.has_changes() ? kChanges : kOk;
@@ -64,7 +127,9 @@ void add_plan(CLI::App& app, int& exit_code) {
   cmd->add_option("DIR", o->dir, "Stack folder")->required();
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
   cmd->add_option("--out", o->out, "Save the plan for a later `drctl apply PLANFILE`");
-  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--format", o->format,
+                  "Output format: text, json, markdown (pull-request comment), sarif (findings for code scanning)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}));
   cmd->add_flag("--detailed-exitcode", o->detailed_exitcode, "Exit 2 when there are changes");
   cmd->add_option("--refresh", o->refresh, "Read live AWS state first (default true)");
   cmd->add_flag("--reset-after-failover", o->reset_after_failover,

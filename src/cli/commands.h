@@ -16,6 +16,11 @@ void add_orphans(CLI::App& app, int& exit_code);
 void add_failover(CLI::App& app, int& exit_code);
 void add_version(CLI::App& app, int& exit_code);
 void add_assess(CLI::App& app, int& exit_code);
+void add_readiness(CLI::App& app, int& exit_code);
+void add_failback(CLI::App& app, int& exit_code);
+void add_drill(CLI::App& app, int& exit_code);
+void add_report(CLI::App& app, int& exit_code);
+void add_graph(CLI::App& app, int& exit_code);
 
 // The objective check of validate and plan (cmd_assess.cc): prints its diagnostics to stderr;
 // false when a workload cannot meet an objective it declares.

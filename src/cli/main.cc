@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
   cli::add_failover(app, exit_code);
   cli::add_version(app, exit_code);
   cli::add_assess(app, exit_code);
+  cli::add_readiness(app, exit_code);
+  cli::add_failback(app, exit_code);
+  cli::add_drill(app, exit_code);
+  cli::add_report(app, exit_code);
+  cli::add_graph(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

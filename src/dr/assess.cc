@@ -102,6 +102,7 @@ Assessment assess(const model::Topology& t, const model::Graph& g, const TimingM
   Assessment out;
   out.stack = t.stack;
   out.strategy = t.strategy;
+  const auto detection = detection_of(t, g, timings);
   for (const auto& w : t.workloads) {
     WorkloadAssessment a;
     a.name = w.name;
@@ -112,7 +113,7 @@ Assessment assess(const model::Topology& t, const model::Graph& g, const TimingM
     declared(t, w, "rpo", a.rpo);
     a.rpo.verdict = verdict_of(a.rpo);
     a.rto.objective = w.objectives.rto;
-    a.rto.achievable = achievable_rto(t, w, g, timings);
+    a.rto.achievable = achievable_rto(t, w, g, timings, &detection);
     declared(t, w, "rto", a.rto);
     a.rto.verdict = verdict_of(a.rto);
     diagnose(a, "RPO", a.rpo, out.diagnostics);

@@ -79,10 +79,21 @@ struct Assessment {
 
 Assessment assess(const model::Topology& topology, const model::Graph& graph, const TimingModel& timings);
 
-// Internal parts of assess(), exposed for tests.
+// How long the stack takes to notice a failure: the slowest primary health check of its
+// dns-failover workloads (interval x threshold), else the timing model's default. Stack-wide:
+// the first step of every workload's RTO.
+struct Detection {
+  Step step;
+  std::optional<model::SourceRange> where;  // the health check that decides it
+  std::string field;                        // "workloads.dns.health"
+};
+Detection detection_of(const model::Topology& t, const model::Graph& g, const TimingModel& timings);
+
+// Internal parts of assess(), exposed for tests. `detection` is computed when null (assess()
+// computes it once for all workloads: per workload it made assessing N workloads quadratic).
 Achievable achievable_rpo(const model::Topology& t, const model::Workload& w, const model::Graph& g,
                           const TimingModel& timings);
 Achievable achievable_rto(const model::Topology& t, const model::Workload& w, const model::Graph& g,
-                          const TimingModel& timings);
+                          const TimingModel& timings, const Detection* detection = nullptr);
 
 }  // namespace dr

@@ -101,14 +101,20 @@ void dns_switch(const model::Topology& t, const model::Workload& w, const model:
 
 }  // namespace
 
+Detection detection_of(const model::Topology& t, const model::Graph& g, const TimingModel& timings) {
+  Detection d;
+  d.step = detection(t, g, timings, d.where, d.field);
+  return d;
+}
+
 Achievable achievable_rto(const model::Topology& t, const model::Workload& w, const model::Graph& g,
-                          const TimingModel& timings) {
+                          const TimingModel& timings, const Detection* detection) {
+  std::optional<Detection> computed;
+  if (!detection) detection = &computed.emplace(detection_of(t, g, timings));
   Achievable a;
-  std::optional<model::SourceRange> detect_where;
-  std::string detect_field;
-  a.steps.push_back(detection(t, g, timings, detect_where, detect_field));
-  a.cause = detect_where;
-  a.cause_field = detect_field;
+  a.steps.push_back(detection->step);
+  a.cause = detection->where;
+  a.cause_field = detection->field;
   bool recoverable = true;
   const auto has = [&](const std::string& prefix) { return detail::attrs_of(g, prefix + w.name) != nullptr; };
   if (w.kind == "s3") {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "resources/rds_common.h"
+
 namespace dr {
 namespace {
 
@@ -48,6 +50,43 @@ struct Builder {
   }
 };
 
+// op.aurora_failover.<w>: the DR secondary cluster becomes the global database's writer, in
+// the DR region. Its ARN needs the account, which the config gives only when source_cluster
+// is an ARN; otherwise the op finds the member by region and cluster id (no STS call, which
+// would go to the possibly dead primary region). Returns the step's address.
+std::string add_aurora_failover(Builder& b, const model::Resource& r, const std::string& to, FailoverMode mode) {
+  const auto& a = r.attrs;
+  const auto global_id = a.value("global_cluster_id", "");
+  const auto secondary = a.value("secondary_cluster_id", "");
+  const auto source = a.value("source_cluster", "");
+  const bool planned = mode == FailoverMode::planned;
+  json attrs = {{"global_cluster_id", global_id},
+                {"target_cluster_id", secondary},
+                {"source_cluster", source},
+                {"mode", planned ? "switchover" : "failover"}};
+  if (const auto arn = resources::rds::parse_arn(source); arn && arn->kind == "cluster")
+    attrs["target_cluster_arn"] =
+        resources::rds::make_arn({arn->partition, to, arn->account, "cluster", secondary});
+  // A headless secondary (no instance) holds the data but cannot serve until one is added.
+  const bool headless = !a.contains("secondary_instance_class") || !a["secondary_instance_class"].is_string();
+  auto& op = b.add("op.aurora_failover", r.address.name, to, std::move(attrs), r,
+                   planned ? "aurora_global_switchover" : "aurora_global_failover",
+                   headless ? b.timings.get("aurora_add_instance").value : model::Seconds{0});
+  if (!planned)
+    b.warn("unplanned failover of Aurora global database " + global_id + " allows data loss",
+           op.address.str() + " sends FailoverGlobalCluster with AllowDataLoss: writes to " + source + " in " +
+               b.topo.primary_region + " not yet replicated to " + secondary + " in " + to +
+               " are lost (see the replication lag in this plan). When " + b.topo.primary_region +
+               " recovers, Aurora brings the old primary back as a secondary; check it before failing back.",
+           &r);
+  if (headless)
+    b.warn("the DR cluster " + secondary + " has no instance",
+           "after " + op.address.str() + " add a writer instance to " + secondary + " in " + to +
+               " by hand before it can serve (secondary.instance_class is unset); the estimate includes it",
+           &r);
+  return op.address.str();
+}
+
 }  // namespace
 
 Runbook failover_runbook(const model::Topology& topo, const model::Graph& g, const std::string& to,
@@ -78,7 +117,7 @@ Runbook failover_runbook(const model::Topology& topo, const model::Graph& g, con
       if (last)
         b.warn("promotes the last replica of " + source,
                "after " + op.address.str() + " the new primary " + a.value("identifier", "") + " in " + to +
-                   " has no replica: nothing replicates it until replication is re-established (failback is not automated yet)",
+                   " has no replica: nothing replicates it until `drctl failback` re-establishes replication",
                &r);
     } else if (t == "autoscaling.capacity") {
       const int desired = tag_int(a, "drctl:failover-desired", a.value("desired", 0));
@@ -95,10 +134,11 @@ Runbook failover_runbook(const model::Topology& topo, const model::Graph& g, con
                        {{"cluster", a.value("cluster", "")}, {"service", a.value("service", "")}, {"desired_count", count}},
                        r, a.value("desired_count", 0) == 0 ? "ecs_scale_from_zero" : "ecs_scale_out");
       before_dns.push_back(op.address.str());
-    } else if (t == "rds.global_cluster" || t == "dynamodb.replica" || t == "efs.replication") {
-      const char* what = t == "rds.global_cluster" ? "fail over the Aurora global database (FailoverGlobalCluster)"
-                         : t == "efs.replication"  ? "delete the EFS replication to make the DR file system writable"
-                                                   : "nothing: DynamoDB global table replicas are already writable";
+    } else if (t == "rds.global_cluster") {
+      before_dns.push_back(add_aurora_failover(b, r, to, mode));
+    } else if (t == "dynamodb.replica" || t == "efs.replication") {
+      const char* what = t == "efs.replication" ? "delete the EFS replication to make the DR file system writable"
+                                                : "nothing: DynamoDB global table replicas are already writable";
       b.warn(r.address.str() + " is not part of this runbook", std::string("do by hand: ") + what, &r);
     }
   }

@@ -4,14 +4,17 @@
 // failover_runbook() reads only the stack's configuration (Topology + expanded Graph): never
 // the primary region, which may be gone. Steps and order:
 //   op.rds_promote.<w>   per rds.replica        (DR region)   }
+//   op.aurora_failover.<w> per rds.global_cluster (DR region): planned = switchover (no data
+//                        loss), unplanned = failover allowing data loss (a plan warning) }
 //   op.asg_scale.<w>     per autoscaling.capacity, to its drctl:failover-* values } concurrently
 //   op.ecs_scale.<w>     per ecs.capacity, to drctl:failover-count                }
 //   op.dns_switch.<w>    per dns-failover pair: the PRIMARY record to the SECONDARY's value,
 //                        after every promotion and scale-out (traffic only once DR can serve)
 //   op.sns_notify.failover  to the DR-region topic (sns.topic.notify), last
 // Guards, as plan diagnostics: promoting the last replica of a store is a warning that says
-// so; workloads the runbook cannot fail over (Aurora, DynamoDB, EFS, backups only) are warnings
-// naming what is left to do by hand. Each step touches one object, so no step changes both
+// so; an unplanned Aurora failover says it loses unreplicated writes, and a headless DR cluster
+// that it needs an instance; workloads the runbook cannot fail over (DynamoDB, EFS, backups
+// only) are warnings naming what is left to do by hand. Each step touches one object, so no step changes both
 // sides of a DNS pair. Pure: no I/O.
 #pragma once
 

@@ -96,6 +96,78 @@ TEST(Runbook, CriticalPathIsTheSlowestChainToTheLastStep) {
   EXPECT_EQ(p.total, model::Seconds{600 + 90 + 5});
 }
 
+const char* kAuroraStack = R"(version: 1
+stack: shop
+regions: { primary: us-east-1, dr: us-west-2 }
+strategy: warm-standby
+objectives: { rto: 30m, rpo: 5m }
+workloads:
+  catalog: { kind: aurora, cluster: "arn:aws:rds:us-east-1:111122223333:cluster:catalog-primary",
+             secondary: { instance_class: db.r6g.large } }
+  ledger: { kind: aurora, cluster: ledger-primary, secondary: { instance_class: db.r6g.large } }
+  dns: { kind: dns-failover, zone: Z123, record: api.shop.example, ttl: 30,
+         primary: { target: primary.example.net }, secondary: { target: dr.example.net },
+         health: { path: /health, port: 443, interval: 30s, threshold: 3 } }
+)";
+
+Built build_aurora(FailoverMode mode) {
+  Built b{load(kAuroraStack), {}};
+  model::Diagnostics diags;
+  const auto timings = load_timings(source_paths(), b.stack.topology, diags);
+  EXPECT_TRUE(diags.empty()) << dump(diags);
+  b.rb = failover_runbook(b.stack.topology, b.stack.graph, "us-west-2", mode, timings);
+  return b;
+}
+
+TEST(Runbook, PlannedAuroraFailoverIsASwitchoverInTheDrRegionBeforeDns) {
+  const auto b = build_aurora(FailoverMode::planned);
+  const auto& catalog = b.at("op.aurora_failover.catalog");
+  EXPECT_EQ(catalog.region, "us-west-2");
+  EXPECT_EQ(catalog.attrs["mode"], "switchover");
+  EXPECT_EQ(catalog.attrs["global_cluster_id"], "drctl-shop-catalog");
+  EXPECT_EQ(catalog.attrs["target_cluster_id"], "drctl-shop-catalog-dr");
+  // The account comes from the source cluster's ARN: no call needed to build the target's.
+  EXPECT_EQ(catalog.attrs["target_cluster_arn"], "arn:aws:rds:us-west-2:111122223333:cluster:drctl-shop-catalog-dr");
+  EXPECT_FALSE(b.at("op.aurora_failover.ledger").attrs.contains("target_cluster_arn"));
+  EXPECT_EQ(b.at("op.dns_switch.dns").depends_on,
+            (std::vector<std::string>{"op.aurora_failover.catalog", "op.aurora_failover.ledger"}));
+  EXPECT_EQ(b.rb.step_timing.at("op.aurora_failover.catalog"), "aurora_global_switchover");
+  // No "do by hand" warning any more, and a switchover loses nothing.
+  EXPECT_TRUE(b.rb.diagnostics.empty()) << dump(b.rb.diagnostics);
+}
+
+TEST(Runbook, UnplannedAuroraFailoverAllowsDataLossAndThePlanSaysSo) {
+  const auto b = build_aurora(FailoverMode::unplanned);
+  EXPECT_EQ(b.at("op.aurora_failover.catalog").attrs["mode"], "failover");
+  EXPECT_EQ(b.rb.step_timing.at("op.aurora_failover.catalog"), "aurora_global_failover");
+  EXPECT_EQ(b.rb.step_duration.at("op.aurora_failover.catalog"), model::Seconds{120});
+  ASSERT_EQ(b.rb.diagnostics.size(), 2u) << dump(b.rb.diagnostics);
+  for (const auto& d : b.rb.diagnostics) {
+    EXPECT_EQ(d.severity, model::Severity::warning);
+    EXPECT_NE(d.summary.find("allows data loss"), std::string::npos) << d.summary;
+    EXPECT_NE(d.detail.find("AllowDataLoss"), std::string::npos);
+  }
+}
+
+TEST(Runbook, AHeadlessAuroraSecondaryNeedsAnInstanceAndTheEstimateCountsIt) {
+  const auto b = Built{load(R"(version: 1
+stack: shop
+regions: { primary: us-east-1, dr: us-west-2 }
+strategy: pilot-light
+objectives: { rto: 4h, rpo: 15m }
+workloads:
+  catalog: { kind: aurora, cluster: catalog-primary }
+)"), {}};
+  model::Diagnostics diags;
+  const auto timings = load_timings(source_paths(), b.stack.topology, diags);
+  const auto rb = failover_runbook(b.stack.topology, b.stack.graph, "us-west-2", FailoverMode::planned, timings);
+  ASSERT_TRUE(rb.graph.find("op.aurora_failover.catalog")) << dump(rb.diagnostics);
+  EXPECT_EQ(rb.step_duration.at("op.aurora_failover.catalog"),
+            timings.get("aurora_global_switchover").value + timings.get("aurora_add_instance").value);
+  ASSERT_EQ(rb.diagnostics.size(), 1u) << dump(rb.diagnostics);
+  EXPECT_EQ(rb.diagnostics[0].summary, "the DR cluster drctl-shop-catalog-dr has no instance");
+}
+
 TEST(Runbook, CriticalPathOfIndependentStepsIsTheLongestOne) {
   model::Graph g;
   for (const char* a : {"op.x.a", "op.x.b"}) g.resources.push_back({*model::Address::parse(a), "r", {}, {}, "", {}});

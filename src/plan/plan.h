@@ -57,6 +57,12 @@ struct Plan {
   long long serial = 0;       // state serial the plan was made against
   std::string created_at;
   bool refreshed = true;      // false with --refresh=false
+  // What applying it does: "apply" (reconcile the stack), "failover", "failback-protect",
+  // "failback-switch" (runbooks, dr/). Recorded as the run's kind in the state's history.
+  std::string kind = "apply";
+  // Facts the plan was made under that apply checks again (dr/lag.h: replication lag per
+  // workload at planning time, the failover mode). Free-form object; {} for ordinary plans.
+  nlohmann::json evidence = nlohmann::json::object();
   std::vector<Change> changes;  // every desired or known resource, no-ops included
   model::Diagnostics diagnostics;  // checks; an error makes the plan unappliable
 

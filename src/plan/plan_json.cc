@@ -49,6 +49,8 @@ nlohmann::json to_json(const Plan& p) {
           {"serial", p.serial},
           {"created_at", p.created_at},
           {"refreshed", p.refreshed},
+          {"kind", p.kind},
+          {"evidence", p.evidence},
           {"summary", {{"create", s.create}, {"update", s.update}, {"replace", s.replace},
                        {"destroy", s.destroy}, {"import", s.import}, {"no_op", s.noop}}},
           {"changes", changes},
@@ -75,6 +77,8 @@ std::optional<Plan> from_json(const nlohmann::json& j, std::string& error) {
     p.serial = j.at("serial").get<long long>();
     p.created_at = j.value("created_at", "");
     p.refreshed = j.value("refreshed", true);
+    p.kind = j.value("kind", "apply");
+    p.evidence = j.value("evidence", nlohmann::json::object());
     for (const auto& cj : j.at("changes")) {
       Change c;
       c.address = cj.at("address").get<std::string>();

@@ -16,7 +16,8 @@ std::vector<const ResourceType*> all_types() {
           &sns_topic_type(),
           &cloudwatch_alarm_type(),
           &op_rds_promote_type(), &op_asg_scale_type(), &op_ecs_scale_type(),
-          &op_dns_switch_type(), &op_sns_notify_type()};
+          &op_dns_switch_type(), &op_sns_notify_type(), &op_aurora_failover_type(),
+          &op_rds_retire_type(), &op_rds_reverse_replica_type()};
 }
 
 const ResourceType* find_type(std::string_view name) {

@@ -292,6 +292,47 @@ class Foundation(MotoTestCase):
         self.assertEqual(self.backup_plans(), [])
         self.apply_ok()  # the lock was released
 
+    def test_lock_timeout_waits_for_the_holder_then_applies(self):
+        master, slave = pty.openpty()
+        first = subprocess.Popen([str(drctl_bin()), "apply", str(self.stack_dir)], env=self.env,
+                                 cwd=self.work, stdin=slave, stdout=slave, stderr=slave)
+        os.close(slave)
+        try:
+            seen = b""
+            deadline = time.time() + 60
+            while b"Only 'yes' is accepted" not in seen and time.time() < deadline:
+                ready, _, _ = select.select([master], [], [], 1)
+                if ready:
+                    seen += os.read(master, 65536)
+            self.assertIn(b"Only 'yes' is accepted", seen)
+            # A short wait runs out and says so.
+            started = time.time()
+            r = self.drctl("apply", self.stack_dir, "--auto-approve", "--lock-timeout", "1s")
+            self.assertEqual(r.exit_code, 1, r.output())
+            self.assertGreaterEqual(time.time() - started, 1.0)
+            self.assertIn("waited 1s", r.stderr)
+            self.assertEqual(self.backup_plans(), [])
+            # A longer one gets the lock once the holder lets go.
+            second = subprocess.Popen([str(drctl_bin()), "apply", str(self.stack_dir), "--auto-approve",
+                                       "--lock-timeout", "2m"], env=self.env, cwd=self.work,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)
+            self.assertIsNone(second.poll(), "the second apply waits while the lock is held")
+            os.write(master, b"no\n")
+            self.assertEqual(first.wait(timeout=60), 1)
+            out, err = second.communicate(timeout=120)
+            self.assertEqual(second.returncode, 0, out + err)
+            self.assertIn("waiting for the state lock", err)
+        finally:
+            for p in (first,):
+                if p.poll() is None:
+                    p.kill()
+            os.close(master)
+        self.assertEqual(len(self.backup_plans()), 1)
+        r = self.drctl("apply", self.stack_dir, "--auto-approve", "--lock-timeout", "soon")
+        self.assertEqual(r.exit_code, 1, r.output())
+        self.assertIn("not a duration", r.stderr)
+
     def test_sigkill_during_apply_then_reapply_converges_via_extension(self):
         kill_points = ["after-intent:1", "after-call:1", "after-outcome:2", "after-record:3",
                        "after-intent:6", "after-call:8", "after-record:10", "after-intent:11"]

@@ -7,7 +7,7 @@ Fixed in moto's own operation (moto bug workaround):
         ReadReplicaDBInstanceIdentifiers. On AWS a promoted instance is standalone: the source
         link is cleared on the instance and the instance is removed from the source's list.
         A standalone instance that is promoted answers InvalidDBInstanceState, as on AWS.
-Not added (yet): FailoverGlobalCluster, SwitchoverGlobalCluster (moto answers HTTP 500).
+FailoverGlobalCluster and SwitchoverGlobalCluster are added by ext_aurora.py.
 """
 
 from moto.rds import models as rds_models
