@@ -2,10 +2,12 @@
 """An HTTP proxy in front of moto that adds AWS-like latency and counts calls.
 
     latency_proxy.py --upstream http://127.0.0.1:5000 --latency-ms 30 --port-file FILE
+                     [--op-latency PromoteReadReplica=2000,UpdateAutoScalingGroup=1000]
 
 Every request is forwarded byte for byte (Host header included, so SigV4 signatures made for
 the proxy's address still verify at moto) after sleeping --latency-ms, concurrently: the
-latency is per call, as a real round trip to AWS is, not a shared queue.
+latency is per call, as a real round trip to AWS is, not a shared queue. --op-latency gives
+chosen operations (by name, any service) a latency of their own instead, e.g. a slow promotion.
 
 Control endpoints (not forwarded):
   GET  /__bench/stats  -> {"calls": N, "upstream_s": seconds moto spent, "wall_s": sum of call
@@ -71,7 +73,9 @@ def call_name(method, path, headers, body):
     return f"{region} {service} {op}"
 
 
-def make_handler(upstream, latency_s, stats):
+def make_handler(upstream, latency_s, stats, op_latency_s=None):
+    op_latency_s = op_latency_s or {}
+
     up = urllib.parse.urlsplit(upstream)
     local = threading.local()
 
@@ -103,7 +107,8 @@ def make_handler(upstream, latency_s, stats):
                     stats.reset()
                 return self._reply(200, json.dumps(stats.snapshot()).encode(),
                                    [("Content-Type", "application/json")])
-            time.sleep(latency_s)
+            name = call_name(self.command, self.path, self.headers, body)
+            time.sleep(op_latency_s.get(name.rsplit(" ", 1)[-1], latency_s))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
             up_start = time.monotonic()
             for attempt in range(2):  # a kept-alive upstream connection may have been closed
@@ -121,8 +126,7 @@ def make_handler(upstream, latency_s, stats):
             out = [(k, v) for k, v in resp.getheaders()
                    if k.lower() not in _HOP and k.lower() != "content-length"]
             self._reply(resp.status, data, out)
-            stats.add(call_name(self.command, self.path, self.headers, body), up_s,
-                      time.monotonic() - start)
+            stats.add(name, up_s, time.monotonic() - start)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _forward
 
@@ -135,10 +139,15 @@ def main():
     ap.add_argument("--latency-ms", type=float, default=30.0)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
+    ap.add_argument("--op-latency", default="", help="Operation=milliseconds,... (overrides --latency-ms)")
     a = ap.parse_args()
+    op_latency = {}
+    for item in filter(None, a.op_latency.split(",")):
+        op, ms = item.split("=")
+        op_latency[op.strip()] = float(ms) / 1000.0
     stats = Stats()
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", a.port), make_handler(a.upstream, a.latency_ms / 1000.0, stats))
+        ("127.0.0.1", a.port), make_handler(a.upstream, a.latency_ms / 1000.0, stats, op_latency))
     server.daemon_threads = True
     if a.port_file:
         with open(a.port_file, "w") as f:

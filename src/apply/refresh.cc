@@ -10,6 +10,11 @@
 namespace apply {
 namespace {
 
+RefreshProgress& default_progress_slot() {
+  static RefreshProgress slot;
+  return slot;
+}
+
 struct Item {
   std::string address;
   std::string type;
@@ -72,6 +77,9 @@ void parallel_for(size_t n, int parallelism, const std::function<void(size_t)>& 
 
 }  // namespace
 
+void set_default_refresh_progress(RefreshProgress progress) { default_progress_slot() = std::move(progress); }
+const RefreshProgress& default_refresh_progress() { return default_progress_slot(); }
+
 std::map<std::string, plan::Observed> refresh(resources::Context& ctx, const RefreshRequest& req) {
   std::map<std::string, Item> items;
   for (const auto& r : req.desired->resources) {
@@ -94,6 +102,9 @@ std::map<std::string, plan::Observed> refresh(resources::Context& ctx, const Ref
 
   std::map<std::string, plan::Observed> observed;
   std::mutex mu;
+  // Progress counts resources, not calls: a batched read of 30 buckets moves the count by 30.
+  RefreshTick tick{0, static_cast<int>(items.size()), 0};
+  if (req.progress && tick.total > 0) req.progress(tick);
   for (int wave = 0; wave <= max_level; ++wave) {
     // Group this wave's items by (type, region): one batched read each.
     std::map<std::pair<std::string, std::string>, std::vector<resources::Target>> groups;
@@ -107,6 +118,10 @@ std::map<std::string, plan::Observed> refresh(resources::Context& ctx, const Ref
         groups.begin(), groups.end());
     parallel_for(work.size(), req.parallelism, [&](size_t i) {
       const auto& [key, targets] = work[i];
+      if (req.progress) {
+        std::lock_guard lock(mu);
+        ++tick.groups_in_flight;
+      }
       std::map<std::string, plan::Observed> found;
       if (const auto* type = req.find_type(key.first)) {
         const auto outcomes = type->read(ctx, key.second, targets);
@@ -131,6 +146,11 @@ std::map<std::string, plan::Observed> refresh(resources::Context& ctx, const Ref
       }
       std::lock_guard lock(mu);
       observed.merge(found);
+      if (req.progress) {
+        tick.done += static_cast<int>(targets.size());
+        --tick.groups_in_flight;
+        req.progress(tick);
+      }
     });
   }
   return observed;

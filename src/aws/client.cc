@@ -5,11 +5,13 @@
 #include <random>
 #include <thread>
 
+#include "apply/crash_point.h"  // test-only kill point between request and response
 #include "aws/credentials.h"
 #include "aws/curl_transport.h"
 #include "aws/encoding.h"
 #include "aws/endpoint.h"
 #include "aws/error_parse.h"
+#include "aws/rate_limiter.h"
 #include "aws/retry.h"
 #include "aws/sigv4.h"
 #include "aws/sts_credentials.h"
@@ -59,6 +61,7 @@ AwsError simple_error(std::string code, std::string message) {
 
 struct Client::Impl {
   RetryQuota quota;
+  RateLimiter limiter;
   mutable std::mutex stats_mu;
   CallStats stats;
   std::mutex rng_mu;
@@ -138,17 +141,21 @@ Result<RestResponse> Client::Impl::call(const ClientConfig& cfg, const Service& 
       req.headers.insert(req.headers.end(), sig.added_headers.begin(), sig.added_headers.end());
     }
 
+    if (cfg.rate_limit) limiter.acquire(region, s.id, w.operation);
     count(key, attempt > 0);
     auto sent = cfg.transport->send(req, cfg.timeout);
+    apply::crash_point_in_call(w.operation);  // DRCTL_TEST_KILL_AT=in-call:N; inert otherwise
     AwsError err;
     if (!sent.ok()) {
       err = transport_error(sent.error());
     } else if (sent->status >= 200 && sent->status < 300) {
       quota.on_success(last_cost);
+      if (cfg.rate_limit) limiter.on_success(region, s.id, w.operation);
       return RestResponse{sent->status, std::move(sent->headers), std::move(sent->body)};
     } else {
       err = parse_error(*sent);
     }
+    if (cfg.rate_limit && err.retry == Retry::throttled) limiter.on_throttled(region, s.id, w.operation);
     if (err.retry == Retry::never || attempt + 1 >= cfg.max_attempts) return fail(std::move(err));
     int cost = quota.acquire(err.code == "Timeout");
     if (cost == 0) return fail(std::move(err));  // quota exhausted: fail fast during an outage
@@ -166,6 +173,8 @@ Client::~Client() = default;
 ClientConfig Client::from_environment() {
   ClientConfig c;
   c.transport = std::make_shared<CurlTransport>();
+  const char* rate_limit = std::getenv("DRCTL_RATE_LIMIT");
+  c.rate_limit = !(rate_limit && std::string(rate_limit) == "off");
   if (const char* u = std::getenv("AWS_ENDPOINT_URL")) c.endpoint_url = u;
   const std::string prefix = "AWS_ENDPOINT_URL_";
   for (char** e = environ; e && *e; ++e) {

@@ -62,6 +62,10 @@ struct ClientConfig {
   // their own content (STS AssumeRoleWithWebIdentity, which carries the OIDC token).
   bool anonymous = false;
   int max_attempts = 3;
+  // Client-side token buckets per region, service and API family (rate_limiter.h). Off by
+  // default (tests with fake transports); from_environment() turns it on unless
+  // DRCTL_RATE_LIMIT=off.
+  bool rate_limit = false;
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds backoff_base{100};
   std::chrono::milliseconds backoff_cap{20000};

@@ -179,7 +179,11 @@ model::Result<HttpResponse, TransportError> CurlTransport::send(const HttpReques
   if (!impl_->options.ca_bundle.empty())
     curl_easy_setopt(h, CURLOPT_CAINFO, impl_->options.ca_bundle.c_str());
   curl_easy_setopt(h, CURLOPT_USERAGENT, impl_->options.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  // DRCTL_HTTP_TIMEOUT_S overrides the per-request timeout (tests make a slow answer time out).
+  const char* timeout_s = std::getenv("DRCTL_HTTP_TIMEOUT_S");
+  const long timeout_ms = timeout_s && std::atof(timeout_s) > 0 ? static_cast<long>(std::atof(timeout_s) * 1000)
+                                                                 : static_cast<long>(timeout.count());
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(timeout, impl_->options.connect_timeout).count()));
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -210,6 +214,16 @@ model::Result<HttpResponse, TransportError> CurlTransport::send(const HttpReques
   impl_->release(h);
 
   if (rc != CURLE_OK) {
+    // A certificate that does not verify is a security refusal, not a network hiccup: never
+    // retried, and the message says how to trust a private CA.
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM) {
+      const std::string& ca = impl_->options.ca_bundle;
+      return model::err(TransportError{
+          Kind::insecure,
+          "TLS certificate of " + parts.host + " not trusted: " + curl_easy_strerror(rc) +
+              (ca.empty() ? std::string(" (if the endpoint uses a private CA, set AWS_CA_BUNDLE to its PEM file)")
+                          : " (AWS_CA_BUNDLE=" + ca + " does not verify it)")});
+    }
     Kind kind = rc == CURLE_OPERATION_TIMEDOUT ? Kind::timeout
                 : (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                    rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||

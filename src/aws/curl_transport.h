@@ -3,7 +3,8 @@
 // one CURLSH for DNS, connections and TLS sessions, so keep-alive works across threads.
 //
 // Security: https always verifies the peer and host name (AWS_CA_BUNDLE, when set, replaces the
-// system CA store). Plain http is refused (TransportError::Kind::insecure) unless the host is a
+// system CA store); a certificate that does not verify fails as Kind::insecure (never retried)
+// with a message naming AWS_CA_BUNDLE. Plain http is refused (TransportError::Kind::insecure) unless the host is a
 // loopback address (127.0.0.0/8, ::1, localhost) or DRCTL_ALLOW_INSECURE_HTTP=1. Only http and
 // https URLs are accepted; redirects are never followed.
 #pragma once

@@ -73,7 +73,7 @@ bool parse_json_error(const std::string& body, const std::string& header_type, A
   if (!j.is_object()) {
     if (header_type.empty()) return false;
     e.code = clean_code(header_type);
-    return true;
+    return !e.code.empty();  // ":..." or "#" cleans to nothing: fall back to HTTP<status>
   }
   auto str = [&](const char* key) {
     auto it = j.find(key);
@@ -136,7 +136,7 @@ AwsError parse_error(const HttpResponse& r) {
     parsed = parse_json_error(std::string(body), header(r, "x-amzn-errortype"), e);
   } else if (!header(r, "x-amzn-errortype").empty()) {
     e.code = clean_code(header(r, "x-amzn-errortype"));
-    parsed = true;
+    parsed = !e.code.empty();  // found by tests/fuzz/aws_error_response_fuzz
   }
   if (!parsed) {
     // HTML page, plain text or nothing: keep the status as the code, and say what came back.

@@ -109,6 +109,16 @@ TEST(ClassifyRetry, TransientAndPermanent) {
   EXPECT_EQ(aws::classify_retry("HTTP501", 501), aws::Retry::never);
 }
 
+// Found by tests/fuzz/aws_error_response_fuzz: an x-amzn-ErrorType that cleans to nothing
+// (":http://..." or "#") gave an error with an empty code.
+TEST(ErrorSample, ErrorTypeHeaderWithoutNameFallsBackToHttpStatus) {
+  aws::AwsError header_only = aws::parse_error({400, {{"x-amzn-errortype", ":http://internal"}}, ""});
+  EXPECT_EQ(header_only.code, "HTTP400");
+  aws::AwsError json_array = aws::parse_error({503, {{"x-amzn-errortype", "#"}}, "[]"});
+  EXPECT_EQ(json_array.code, "HTTP503");
+  EXPECT_EQ(json_array.retry, aws::Retry::yes);
+}
+
 TEST(TransportErrors, KindsMapToCodes) {
   using K = aws::TransportError::Kind;
   EXPECT_EQ(aws::transport_error({K::timeout, "t"}).code, "Timeout");

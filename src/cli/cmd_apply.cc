@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "cli/lock_guard.h"
 #include "cli/run_plan.h"
+#include "cli/state_session.h"
 #include "dr/lag.h"
 #include "dr/objectives.h"
 #include "report/assess_view.h"
@@ -29,6 +30,7 @@ struct ApplyOptions {
   bool reset_after_failover = false;
   bool accept_data_loss = false;
   std::string lock_timeout;  // --lock-timeout: how long to wait for another writer
+  std::string backend;       // --backend s3://bucket/key?region=R (state/backend.h)
 };
 
 std::optional<plan::Plan> read_plan_file(const std::string& path) {
@@ -66,12 +68,11 @@ int run_apply(const ApplyOptions& o) {
     return fail(fmt::format("the saved plan {} is stale: the configuration in {} changed since it was made", o.target, dir),
                 "run `drctl plan` again and review the new plan");
 
-  auto store = open_state(o.state.empty() ? default_state_path(dir) : o.state);
-  if (!store) return kError;
   const auto lock_wait = parse_lock_timeout(o.lock_timeout);
   if (!lock_wait) return kError;
-  StateLock lock(*store, "apply", *lock_wait);
-  if (!lock.acquired()) return kError;
+  auto state_session = open_state_session({dir, o.state, o.backend, &stack->topology, "apply", true, *lock_wait});
+  if (!state_session) return kError;
+  state::Store* store = &state_session->store();
 
   auto session = open_session(stack->topology.stack);
   plan::Plan p;
@@ -144,6 +145,7 @@ void add_apply(CLI::App& app, int& exit_code) {
   cmd->add_option("TARGET", o->target, "Stack folder, or a plan saved with `drctl plan --out`")->required();
   cmd->add_option("--lock-timeout", o->lock_timeout, "Wait this long for the state lock (30s, 5m); default: fail at once");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_flag("--auto-approve", o->auto_approve, "Apply without asking for confirmation");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS operations")->check(CLI::Range(1, 64));
   cmd->add_flag("--reset-after-failover", o->reset_after_failover,

@@ -3,6 +3,7 @@
 #include "apply/planner.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/state_session.h"
 #include "report/drift_view.h"
 #include "report/text.h"
 
@@ -19,7 +20,7 @@ struct DriftOptions {
 int run_drift(const DriftOptions& o) {
   auto stack = load_stack(o.dir);
   if (!stack) return kError;
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  auto store = open_state_readonly(o.dir, o.state, stack->topology, "drift");
   if (!store) return kError;
   auto session = open_session(stack->topology.stack);
   auto report = apply::make_drift(*session.ctx, *store, stack->graph, o.parallelism);

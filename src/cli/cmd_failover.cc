@@ -20,6 +20,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/state_session.h"
 #include "cli/runbook_plan.h"
 #include "config/config.h"
 #include "dr/lag.h"
@@ -65,7 +66,7 @@ int run_failover(const FailoverOptions& o) {
   auto rb = dr::failover_runbook(stack->topology, stack->graph, o.to, mode, timings);
   rb.diagnostics.insert(rb.diagnostics.begin(), diags.begin(), diags.end());
 
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  auto store = open_state_readonly(o.dir, o.state, stack->topology, "failover");
   if (!store) return kError;
   auto session = open_session(stack->topology.stack);
   auto p = plan_runbook(*stack, o.dir, rb, *store, session, "failover", o.parallelism);

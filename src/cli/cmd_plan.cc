@@ -11,6 +11,7 @@
 #include "apply/planner.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/state_session.h"
 #include "cli/stack_findings.h"
 #include "plan/plan_json.h"
 #include "report/graph_view.h"
@@ -69,7 +70,7 @@ int run_plan(const PlanOptions& o) {
     return kError;
   }
   const Stack& stack = *checked.stack;
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  auto store = open_state_readonly(o.dir, o.state, stack.topology, "plan");
   if (!store) return kError;
   auto session = open_session(stack.topology.stack);
   apply::PlanRequest req;

@@ -21,6 +21,9 @@ void add_failback(CLI::App& app, int& exit_code);
 void add_drill(CLI::App& app, int& exit_code);
 void add_report(CLI::App& app, int& exit_code);
 void add_graph(CLI::App& app, int& exit_code);
+void add_completion(CLI::App& app, int& exit_code);
+void add_iam_policy(CLI::App& app, int& exit_code);
+void add_automation(CLI::App& app, int& exit_code);
 
 // The objective check of validate and plan (cmd_assess.cc): prints its diagnostics to stderr;
 // false when a workload cannot meet an objective it declares.

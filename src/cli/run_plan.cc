@@ -25,8 +25,8 @@ std::optional<RunResult> run_plan(const plan::Plan& p, state::Store& store, Sess
   for (const auto& e : unsettled.value()) opts.unsettled.insert(e.address);
   int total = 0;
   for (const auto& c : p.changes) total += c.action != plan::Action::noop;
-  report::LineProgress progress(stdout, total, style_for(stdout));
-  apply::StepClock clock(progress);
+  auto progress = make_run_progress(total);
+  apply::StepClock clock(*progress);
   RunResult out;
   out.run_id = run.value();
   out.result = apply::execute(p, *session.ctx, store, clock, opts);

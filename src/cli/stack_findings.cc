@@ -1,4 +1,5 @@
 #include "cli/stack_findings.h"
+#include "dr/automation.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -20,6 +21,9 @@ StackFindings check_stack(const std::string& dir) {
   auto topology = config::load_stack(dir, paths, diags);
   std::optional<model::Graph> graph;
   if (topology) graph = config::expand(*topology, paths, diags);
+  // Automatic failover (automation:) adds its resources from the failover runbook: after
+  // expansion, because the state machine is compiled from the expanded graph (dr/automation.h).
+  if (graph && !model::has_errors(diags)) dr::add_automation(*topology, *graph, paths, diags);
   for (auto& d : diags) out.findings.push_back({"config", std::move(d)});
   if (!topology || !graph || model::has_errors(out.diagnostics())) return out;
   out.stack = Stack{std::move(*topology), std::move(*graph)};

@@ -1,8 +1,8 @@
 // expand (config.h): Topology + strategy module -> desired Graph.
-#include <unordered_set>
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <unordered_set>
 
 #include "config/aws_names.h"
 #include "config/config.h"
@@ -46,7 +46,10 @@ class Expander {
     ctx_.values["spec"] = nullptr;
     ctx_.values["address"] = nullptr;
     ctx_.values["local"] = json::object();
-    for (const auto& w : t.workloads) ctx_.kinds.push_back(w.kind);
+    // Distinct kinds only: the context is copied for every resource, so a list with one entry
+    // per workload made expansion quadratic.
+    for (const auto& w : t.workloads)
+      if (std::find(ctx_.kinds.begin(), ctx_.kinds.end(), w.kind) == ctx_.kinds.end()) ctx_.kinds.push_back(w.kind);
     ctx_.values["local"] = locals(m.locals, ctx_, "");
     for (const auto& c : m.checks) check(c, ctx_, "", "");
   }

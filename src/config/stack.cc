@@ -100,6 +100,8 @@ model::Topology build(const Document& doc, json inputs, std::vector<std::string>
   t.backups = v.value("backups", json());
   if (t.backups.is_object() && !t.backups.contains("copy_to_dr")) t.backups["copy_to_dr"] = true;
   t.notify = v.value("notify", json());
+  t.backend = v.value("backend", json());
+  t.automation = v.value("automation", json());
   t.document = v;
   t.positions = doc.keys;
   t.files = std::move(files);

@@ -37,7 +37,7 @@ namespace config {
 
 struct TemplateContext {
   nlohmann::json values = nlohmann::json::object();  // root name -> value
-  std::vector<std::string> kinds;                    // workload kinds in the stack (has_kind)
+  std::vector<std::string> kinds;                    // distinct workload kinds in the stack (has_kind)
 };
 
 struct TemplateError {

@@ -41,6 +41,8 @@ struct Topology {
   std::vector<Workload> workloads;
   nlohmann::json backups;  // null when absent
   nlohmann::json notify;   // null when absent
+  nlohmann::json backend;     // null when absent: state in DIR/.drctl/state.db (state/backend.h)
+  nlohmann::json automation;  // null when absent: failover stays manual (dr/automation.h)
   nlohmann::json document;  // the merged document, for modules and reports
   SourceMap positions;
   std::vector<std::string> files;  // the *.dr.yaml files read, in order

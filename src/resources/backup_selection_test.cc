@@ -117,7 +117,7 @@ TEST(Registry, FindsEveryTypeByName) {
                          "route53.health_check", "route53.failover_record", "sns.topic",
                          "cloudwatch.alarm", "op.rds_promote", "op.asg_scale", "op.ecs_scale",
                          "op.dns_switch", "op.sns_notify", "op.aurora_failover", "op.rds_retire",
-                         "op.rds_reverse_replica"};
+                         "op.rds_reverse_replica", "stepfunctions.state_machine", "events.rule"};
   for (const char* n : names) {
     const auto* t = find_type(n);
     ASSERT_NE(t, nullptr) << n;

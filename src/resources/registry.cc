@@ -17,7 +17,8 @@ std::vector<const ResourceType*> all_types() {
           &cloudwatch_alarm_type(),
           &op_rds_promote_type(), &op_asg_scale_type(), &op_ecs_scale_type(),
           &op_dns_switch_type(), &op_sns_notify_type(), &op_aurora_failover_type(),
-          &op_rds_retire_type(), &op_rds_reverse_replica_type()};
+          &op_rds_retire_type(), &op_rds_reverse_replica_type(),
+          &stepfunctions_state_machine_type(), &events_rule_type()};
 }
 
 const ResourceType* find_type(std::string_view name) {

@@ -29,6 +29,9 @@ const ResourceType& op_ecs_scale_type();            // op_capacity.cc
 const ResourceType& op_dns_switch_type();           // op_dns_switch.cc
 const ResourceType& op_sns_notify_type();           // op_sns_notify.cc
 const ResourceType& op_aurora_failover_type();      // op_aurora_failover.cc
+// Automatic failover (dr/automation.h).
+const ResourceType& stepfunctions_state_machine_type();  // stepfunctions_state_machine.cc
+const ResourceType& events_rule_type();                   // events_rule.cc
 // Failback operations (dr/failback.h).
 const ResourceType& op_rds_retire_type();           // op_rds_retire.cc
 const ResourceType& op_rds_reverse_replica_type();  // op_rds_reverse_replica.cc

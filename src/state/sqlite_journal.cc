@@ -1,4 +1,5 @@
 // SqliteStore: runs and the apply journal. See sqlite_store.h for the decisions.
+#include "apply/crash_point.h"  // test-only kill point before COMMIT
 #include "state/json_text.h"
 #include "state/lock_info.h"
 #include "state/sqlite_store.h"
@@ -136,6 +137,7 @@ Result<long long> SqliteStore::journal_intent(long long run_id, const std::strin
   if (!*row) return err(StateError{what + ": no seq returned"});
   const long long seq = st->int64(0);
   STATE_TRY(st->run());
+  apply::crash_point("in-commit");  // DRCTL_TEST_KILL_AT=in-commit:N; inert otherwise
   STATE_TRY(tx->commit());
   return seq;
 }
@@ -170,6 +172,7 @@ Result<Unit> SqliteStore::add_outcome(long long run_id, long long seq, const cha
   if (!st) return err(st.error());
   st->bind(run_id).bind(seq).bind(phase).bind(request_id).bind(detail).bind(now_iso8601());
   STATE_TRY(st->run());
+  apply::crash_point("in-commit");
   STATE_TRY(tx->commit());
   return ok();
 }

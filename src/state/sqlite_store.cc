@@ -1,5 +1,7 @@
 #include "state/sqlite_store.h"
 
+#include "apply/crash_point.h"  // test-only kill point before COMMIT
+
 #include "state/json_text.h"
 #include "state/lock_info.h"
 
@@ -183,6 +185,7 @@ Result<Unit> SqliteStore::put_resource(const ResourceRecord& r) {
       .bind(now_iso8601());
   STATE_TRY(st->run());
   STATE_TRY(bump_serial());
+  apply::crash_point("in-commit");  // DRCTL_TEST_KILL_AT=in-commit:N; inert otherwise
   STATE_TRY(tx->commit());
   return ok();
 }
@@ -198,6 +201,7 @@ Result<Unit> SqliteStore::remove_resource(const std::string& address) {
   STATE_TRY(st->run());
   if (db_->changes() == 0) return ok();  // nothing changed: no serial bump (Tx rolls back)
   STATE_TRY(bump_serial());
+  apply::crash_point("in-commit");
   STATE_TRY(tx->commit());
   return ok();
 }
