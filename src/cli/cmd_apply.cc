@@ -105,7 +105,9 @@ int run_apply(const ApplyOptions& o) {
     auto planned = apply::make_plan(*session.ctx, *store, req);
     if (!planned.ok()) return fail(planned.error());
     p = std::move(planned.value().plan);
-    fmt::print("{}", report::plan_text(p, style_for(stdout)));
+    // An unattended --quiet apply prints the outcome only; an interactive one still shows
+    // what it asks to confirm.
+    print_plan(p, !output_settings().quiet || !o.auto_approve);
     if (model::has_errors(p.diagnostics)) return kError;
     if (p.has_changes() && !o.auto_approve) {
       if (::isatty(STDIN_FILENO) != 1)

@@ -61,7 +61,8 @@ class Drill {
   // Runs one planned phase; false when the drill must stop.
   bool run_phase(const std::string& name, std::optional<plan::Plan> p) {
     if (!p) return fail_phase(name, "could not be planned");
-    fmt::print("\n== {} ==\n{}", name, report::plan_text(*p, style_for(stdout)));
+    fmt::print("\n== {} ==\n", name);
+    print_plan(*p);
     if (model::has_errors(p->diagnostics)) return fail_phase(name, "its plan has errors");
     auto run = run_plan(*p, store_, session_, o_.parallelism);
     if (!run) return fail_phase(name, "the run could not be recorded");

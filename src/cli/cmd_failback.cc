@@ -120,7 +120,7 @@ int run_failback(const FailbackOptions& o) {
   else
     fmt::print("Failback of stack {}, protect: replicate {} back to {}; traffic stays in {}.\n\n", p->stack,
                topo.dr_region, topo.primary_region, topo.dr_region);
-  fmt::print("{}", report::plan_text(*p, style_for(stdout)));
+  print_plan(*p);
   if (!rb.graph.resources.empty()) {
     const auto path = remaining_path(rb, *p);
     std::string steps;

@@ -90,7 +90,7 @@ int run_failover(const FailoverOptions& o) {
 
   fmt::print("Failover of stack {} from {} to {} ({}).\n\n", p->stack, stack->topology.primary_region, o.to,
              o.unplanned ? "unplanned: the primary region is not called" : "planned switchover");
-  fmt::print("{}", report::plan_text(*p, style_for(stdout)));
+  print_plan(*p);
   print_lag(lag);
   if (!rb.graph.resources.empty()) {
     const auto path = remaining_path(rb, *p);

@@ -105,7 +105,7 @@ int run_plan(const PlanOptions& o) {
     in.graph = &graph;
     fmt::print("{}", report::plan_markdown(in));
   } else {
-    fmt::print("{}", report::plan_text(p, style_for(stdout)));
+    print_plan(p);
   }
 
   if (model::has_errors(p.diagnostics)) return kError;

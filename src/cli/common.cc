@@ -121,6 +121,13 @@ void install_refresh_progress() {
   apply::set_default_refresh_progress([status](const apply::RefreshTick& t) { status->update(t); });
 }
 
+void print_plan(const plan::Plan& p, bool body) {
+  if (body) fmt::print("{}", report::plan_text(p, style_for(stdout)));
+  std::fflush(stdout);
+  if (!p.diagnostics.empty())
+    std::fputs(("\n" + report::diagnostics_text(p.diagnostics, style_for(stderr))).c_str(), stderr);
+}
+
 int fail(const std::string& message, const std::string& hint) {
   if (output_settings().json()) {
     nlohmann::json fields = {{"error", message}};

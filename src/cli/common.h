@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "model/resource.h"
 #include "model/topology.h"
+#include "plan/plan.h"
 #include "apply/observer.h"
 #include "report/progress.h"
 #include "report/style.h"
@@ -77,6 +78,11 @@ std::unique_ptr<apply::ApplyObserver> make_run_progress(int total);
 // Installs the refresh progress (apply::set_default_refresh_progress) for the settings above:
 // "refreshing 12/40" in place on a terminal's stderr, refresh.progress events with json.
 void install_refresh_progress();
+
+// Prints a plan for review: the plan on stdout, its diagnostics on stderr, where a script
+// reading stdout does not mistake them for the plan and a CI log still shows them.
+// With `body` false (apply --quiet) only the diagnostics are printed.
+void print_plan(const plan::Plan& p, bool body = true);
 
 // Prints "error: <message>" (and an optional hint) to stderr; returns kError. With
 // --log-format json, one {"event":"error"} line instead.

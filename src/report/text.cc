@@ -56,7 +56,6 @@ std::string plan_text(const plan::Plan& p, const Style& style) {
     out += fmt::format("\nPlan: {} to import, {} to create, {} to update, {} to replace, {} to destroy, {} unchanged.\n",
                        s.import, s.create, s.update, s.replace, s.destroy, s.noop);
   }
-  if (!p.diagnostics.empty()) out += "\n" + diagnostics_text(p.diagnostics, style);
   return out;
 }
 
