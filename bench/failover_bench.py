@@ -13,53 +13,11 @@ orchestrator would need for the same calls. Overhead = measured run time / criti
 import json
 import sqlite3
 import subprocess
-import textwrap
 import time
 
-PRIMARY, DR = "us-east-1", "us-west-2"
+from harness.warm_standby import DR, create_estate, write_stack
+
 OP_LATENCY = {"PromoteReadReplica": 2000, "UpdateAutoScalingGroup": 1000, "UpdateService": 1000}
-
-
-def seed(moto):
-    moto.client("rds", PRIMARY).create_db_instance(
-        DBInstanceIdentifier="orders-primary", DBInstanceClass="db.t3.micro", Engine="postgres",
-        MasterUsername="orders", MasterUserPassword="bench-only-1", AllocatedStorage=20,
-        BackupRetentionPeriod=7)
-    moto.client("ec2", DR).create_launch_template(
-        LaunchTemplateName="web", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})
-    moto.client("autoscaling", DR).create_auto_scaling_group(
-        AutoScalingGroupName="web", LaunchTemplate={"LaunchTemplateName": "web", "Version": "$Latest"},
-        MinSize=0, DesiredCapacity=0, MaxSize=4, AvailabilityZones=[f"{DR}a"])
-    ecs = moto.client("ecs", DR)
-    ecs.create_cluster(clusterName="shop")
-    ecs.register_task_definition(family="api", containerDefinitions=[{"name": "api", "image": "nginx", "memory": 128}])
-    ecs.create_service(cluster="shop", serviceName="api", taskDefinition="api", desiredCount=0, launchType="EC2")
-    zone = moto.client("route53").create_hosted_zone(Name="shop.example", CallerReference="bench-zone")
-    return zone["HostedZone"]["Id"].split("/")[-1]
-
-
-def write_stack(folder, zone):
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "stack.dr.yaml").write_text(textwrap.dedent(f"""\
-        version: 1
-        stack: shop
-        regions: {{ primary: {PRIMARY}, dr: {DR} }}
-        strategy: warm-standby
-        objectives: {{ rto: 30m, rpo: 5m }}
-        notify: {{ topic: dr-events, emails: [oncall@example.com] }}
-        workloads:
-          orders: {{ kind: rds, source: orders-primary, replica: {{ class: db.t3.small }}, protect: false }}
-          web: {{ kind: asg, group: web, standby: {{ min: 1, desired: 1 }}, failover: {{ desired: 4 }} }}
-          api: {{ kind: ecs, cluster: shop, service: api, standby: 1, failover: 3 }}
-          dns:
-            kind: dns-failover
-            zone: {zone}
-            record: api.shop.example
-            ttl: 60
-            primary: {{ target: primary.shop.example.net }}
-            secondary: {{ target: dr.shop.example.net }}
-            health: {{ type: HTTPS, path: /health, port: 443, interval: 30s, threshold: 3 }}
-        """))
 
 
 def critical_path(steps, deps):
@@ -77,7 +35,7 @@ def critical_path(steps, deps):
 def run(drctl, moto, proxy_factory, tmp, env_for):
     """One measured failover; returns the row for the table."""
     moto.reset()
-    zone = seed(moto)
+    zone = create_estate(moto, zone_reference="bench-zone")
     stack = tmp / "failover-bench"
     write_stack(stack, zone)
     direct = env_for(moto.endpoint)

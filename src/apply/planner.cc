@@ -1,6 +1,9 @@
 #include "apply/planner.h"
 
 #include "apply/refresh.h"
+#include "apply/targets.h"
+
+#include <optional>
 
 namespace apply {
 
@@ -37,9 +40,18 @@ model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::St
                       " failover steps, e.g. " + failover_steps.front() +
                       "): a normal plan would undo the failover. Once the primary is back, run "
                       "plan/apply with --reset-after-failover to return to the configured topology");
+  const model::Graph* desired = req.graph;
+  std::optional<TargetSelection> selected;
+  if (!req.targets.empty()) {
+    auto s = select_targets(*req.graph, out.prior, req.targets);
+    if (!s.ok()) return model::err(s.error());
+    selected = std::move(s.value());
+    desired = &selected->graph;
+    out.prior = selected->prior;
+  }
   if (req.refresh) {
     RefreshRequest r;
-    r.desired = req.graph;
+    r.desired = desired;
     r.parallelism = req.parallelism;
     // Runbook steps are effects, not objects: once the stack returns to its configuration
     // their records are only forgotten, and reading them would ask after objects a failback
@@ -53,13 +65,14 @@ model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::St
     auto records = store.resources();
     if (!records.ok()) return model::err("reading state: " + records.error().message);
     for (const auto& rec : records.value()) {
+      if (selected && !selected->addresses.count(rec.address)) continue;
       const auto& attrs = rec.live.is_object() ? rec.live : rec.last_applied;
       out.observed[rec.address] = {plan::Observed::Status::found, rec.cloud_id, attrs, ""};
     }
   }
 
   plan::DiffInput in;
-  in.desired = req.graph;
+  in.desired = desired;
   in.observed = out.observed;
   in.prior = out.prior;
   in.allow_destroy = req.allow_destroy;
@@ -76,6 +89,8 @@ model::Result<Planned, std::string> make_plan(resources::Context& ctx, state::St
   out.plan.serial = meta.value().serial;
   out.plan.created_at = state::now_iso8601();
   out.plan.refreshed = req.refresh;
+  // Recorded so the saved plan says it is partial, and apply PLANFILE reports it again.
+  if (!req.targets.empty()) out.plan.evidence["targets"] = req.targets;
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "model/resource.h"
 #include "model/result.h"
@@ -28,6 +29,9 @@ struct PlanRequest {
   // Planning is refused then, unless the caller means to return to normal management.
   bool reset_after_failover = false;
   int parallelism = 10;
+  // Resource targeting (apply/targets.h): only these workloads / address globs and their
+  // dependencies are read and compared. Empty: the whole stack.
+  std::vector<std::string> targets;
 };
 
 struct Planned {

@@ -27,6 +27,7 @@ struct ApplyOptions {
   bool auto_approve = false;
   int parallelism = 10;
   std::vector<std::string> allow_destroy;
+  std::vector<std::string> targets;
   bool reset_after_failover = false;
   bool accept_data_loss = false;
   std::string lock_timeout;  // --lock-timeout: how long to wait for another writer
@@ -61,6 +62,9 @@ int run_apply(const ApplyOptions& o) {
   std::optional<plan::Plan> saved;
   if (from_file && !(saved = read_plan_file(o.target))) return kError;
   const std::string dir = saved ? saved->config_dir : o.target;
+  if (saved && !o.targets.empty())
+    return fail("--target selects what a new plan covers; a saved plan already holds its selection",
+                "run `drctl plan DIR --target ... --out PLANFILE`, then apply that file");
 
   auto stack = load_stack(dir);
   if (!stack) return kError;
@@ -100,6 +104,7 @@ int run_apply(const ApplyOptions& o) {
     req.graph = &stack->graph;
     req.config_dir = std::filesystem::absolute(dir).lexically_normal().string();
     req.allow_destroy = {o.allow_destroy.begin(), o.allow_destroy.end()};
+    req.targets = o.targets;
     req.reset_after_failover = o.reset_after_failover;
     req.parallelism = o.parallelism;
     auto planned = apply::make_plan(*session.ctx, *store, req);
@@ -154,6 +159,8 @@ void add_apply(CLI::App& app, int& exit_code) {
                "After a failover, plan the way back to the configured topology");
   cmd->add_flag("--accept-data-loss", o->accept_data_loss,
                "Run a failover plan even though replication lag now exceeds the RPO");
+  cmd->add_option("--target", o->targets,
+                  "Only this workload or address glob (s3.replication.*) and its dependencies; repeatable");
   cmd->add_option("--allow-destroy", o->allow_destroy,
                   "Allow destroying or replacing this data-bearing resource (address, or '*')");
   cmd->callback([&exit_code, o] { exit_code = run_apply(*o); });

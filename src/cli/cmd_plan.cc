@@ -30,6 +30,7 @@ struct PlanOptions {
   bool detailed_exitcode = false;
   bool refresh = true;
   std::vector<std::string> allow_destroy;
+  std::vector<std::string> targets;
   bool reset_after_failover = false;
   int parallelism = 10;
 };
@@ -79,12 +80,14 @@ int run_plan(const PlanOptions& o) {
   req.config_dir = std::filesystem::absolute(o.dir).lexically_normal().string();
   req.refresh = o.refresh;
   req.allow_destroy = {o.allow_destroy.begin(), o.allow_destroy.end()};
+  req.targets = o.targets;
   req.reset_after_failover = o.reset_after_failover;
   req.parallelism = o.parallelism;
   auto planned = apply::make_plan(*session.ctx, *store, req);
   if (!planned.ok()) return fail(planned.error());
   const auto& p = planned.value().plan;
 
+  if (o.format != "text") warn_if_targeted(p);
   if (o.format == "json") {
     fmt::print("{}\n", plan::to_json(p).dump(2));
   } else if (o.format == "sarif") {
@@ -135,6 +138,8 @@ void add_plan(CLI::App& app, int& exit_code) {
   cmd->add_option("--refresh", o->refresh, "Read live AWS state first (default true)");
   cmd->add_flag("--reset-after-failover", o->reset_after_failover,
                "After a failover, plan the way back to the configured topology");
+  cmd->add_option("--target", o->targets,
+                  "Only this workload or address glob (s3.replication.*) and its dependencies; repeatable");
   cmd->add_option("--allow-destroy", o->allow_destroy,
                   "Allow destroying or replacing this data-bearing resource (address, or '*')");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));

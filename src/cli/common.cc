@@ -121,9 +121,20 @@ void install_refresh_progress() {
   apply::set_default_refresh_progress([status](const apply::RefreshTick& t) { status->update(t); });
 }
 
+void warn_if_targeted(const plan::Plan& p) {
+  if (!p.evidence.contains("targets")) return;
+  std::string patterns;
+  for (const auto& t : p.evidence["targets"]) patterns += " --target " + t.get<std::string>();
+  fmt::print(stderr, "\n{} resource targeting is in effect ({}): only {} resource{} were read and compared. "
+             "The rest of the stack may differ from its configuration; plan without --target to see it.\n",
+             style_for(stderr).yellow("warning:"), patterns.substr(1), p.changes.size(),
+             p.changes.size() == 1 ? "" : "s");
+}
+
 void print_plan(const plan::Plan& p, bool body) {
   if (body) fmt::print("{}", report::plan_text(p, style_for(stdout)));
   std::fflush(stdout);
+  warn_if_targeted(p);
   if (!p.diagnostics.empty())
     std::fputs(("\n" + report::diagnostics_text(p.diagnostics, style_for(stderr))).c_str(), stderr);
 }

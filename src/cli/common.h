@@ -84,6 +84,9 @@ void install_refresh_progress();
 // With `body` false (apply --quiet) only the diagnostics are printed.
 void print_plan(const plan::Plan& p, bool body = true);
 
+// A partial plan (--target) says so on stderr, whatever the output format.
+void warn_if_targeted(const plan::Plan& p);
+
 // Prints "error: <message>" (and an optional hint) to stderr; returns kError. With
 // --log-format json, one {"event":"error"} line instead.
 int fail(const std::string& message, const std::string& hint = "");

@@ -2,7 +2,7 @@
 
 backup_restore: tests/integration/stacks.py's stack (two buckets replicated to us-west-2,
     backup vaults, plan and selection): 11 resources.
-warm_standby: tests/integration/test_failover.py's estate (an RDS primary, a DR Auto Scaling
+warm_standby: tests/harness/warm_standby.py's estate (an RDS primary, a DR Auto Scaling
     group and ECS service, a hosted zone; replica, capacity, failover records + health checks,
     notify topic), and its failover runbook.
 
@@ -11,15 +11,11 @@ asserts "exactly one": a retried or re-run create that made a second object fail
 """
 
 import sqlite3
-import textwrap
-from pathlib import Path
 
+from harness import warm_standby
 from stacks import create_estate, write_stack
 
-PRIMARY, DR = "us-east-1", "us-west-2"
-STACK = "shop"
-REPLICA_ID = f"drctl-{STACK}-orders"
-RECORD = "api.shop.example."
+from harness.warm_standby import DR, PRIMARY, RECORD, REPLICA_ID, STACK  # noqa: F401
 
 
 # ---------------------------------------------------------------- state file
@@ -102,46 +98,9 @@ def check_backup_restore(test, moto):
 # ---------------------------------------------------------------- warm standby + failover
 
 def setup_warm_standby(moto, folder):
-    """The production side (boto3) and the stack folder; returns the folder."""
-    moto.client("rds", PRIMARY).create_db_instance(
-        DBInstanceIdentifier="orders-primary", DBInstanceClass="db.t3.micro", Engine="postgres",
-        MasterUsername="orders", MasterUserPassword="not-a-secret-1", AllocatedStorage=20,
-        BackupRetentionPeriod=7)
-    moto.client("ec2", DR).create_launch_template(
-        LaunchTemplateName="web", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})
-    moto.client("autoscaling", DR).create_auto_scaling_group(
-        AutoScalingGroupName="web", LaunchTemplate={"LaunchTemplateName": "web", "Version": "$Latest"},
-        MinSize=0, DesiredCapacity=0, MaxSize=4, AvailabilityZones=[f"{DR}a"])
-    ecs = moto.client("ecs", DR)
-    ecs.create_cluster(clusterName="shop")
-    ecs.register_task_definition(family="api", containerDefinitions=[{"name": "api", "image": "nginx", "memory": 128}])
-    # EC2 launch type: moto's CreateService with awsvpc would need securityGroups.
-    ecs.create_service(cluster="shop", serviceName="api", taskDefinition="api", desiredCount=0, launchType="EC2")
-    zone = moto.client("route53").create_hosted_zone(Name="shop.example", CallerReference="shop-zone")
-    zone_id = zone["HostedZone"]["Id"].split("/")[-1]
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "stack.dr.yaml").write_text(textwrap.dedent(f"""\
-        version: 1
-        stack: {STACK}
-        regions: {{ primary: {PRIMARY}, dr: {DR} }}
-        strategy: warm-standby
-        objectives: {{ rto: 30m, rpo: 5m }}
-        notify: {{ topic: dr-events, emails: [oncall@example.com] }}
-        workloads:
-          orders: {{ kind: rds, source: orders-primary, replica: {{ class: db.t3.small }}, protect: false }}
-          web: {{ kind: asg, group: web, standby: {{ min: 1, desired: 1 }}, failover: {{ desired: 4 }} }}
-          api: {{ kind: ecs, cluster: shop, service: api, standby: 1, failover: 3 }}
-          dns:
-            kind: dns-failover
-            zone: {zone_id}
-            record: api.shop.example
-            ttl: 60
-            primary: {{ target: primary.shop.example.net }}
-            secondary: {{ target: dr.shop.example.net }}
-            health: {{ type: HTTPS, path: /health, port: 443, interval: 30s, threshold: 3 }}
-        """))
-    return folder, zone_id
+    """The production side (boto3) and the stack folder; returns the folder and the zone id."""
+    zone_id = warm_standby.create_estate(moto)
+    return warm_standby.write_stack(folder, zone_id), zone_id
 
 
 def _records(moto, zone_id):

@@ -11,8 +11,8 @@ depend on them say so in their names.
 import html.parser
 import json
 import sqlite3
-import textwrap
 
+from harness import warm_standby
 from harness.moto_env import MotoTestCase
 from stacks import create_estate, write_stack
 
@@ -27,39 +27,8 @@ class Drill(MotoTestCase):
         self.moto.reset()
         self.work = self.make_workdir()
         self.env = self.moto.env()
-        rds = self.moto.client("rds", PRIMARY)
-        rds.create_db_instance(
-            DBInstanceIdentifier="orders-primary", DBInstanceClass="db.t3.micro", Engine="postgres",
-            MasterUsername="orders", MasterUserPassword="not-a-secret-1", AllocatedStorage=20,
-            BackupRetentionPeriod=7)
-        self.moto.client("ec2", DR).create_launch_template(
-            LaunchTemplateName="web", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})
-        self.moto.client("autoscaling", DR).create_auto_scaling_group(
-            AutoScalingGroupName="web", LaunchTemplate={"LaunchTemplateName": "web", "Version": "$Latest"},
-            MinSize=0, DesiredCapacity=0, MaxSize=4, AvailabilityZones=[f"{DR}a"])
-        zone = self.moto.client("route53").create_hosted_zone(Name="shop.example", CallerReference="shop-zone")
-        self.zone = zone["HostedZone"]["Id"].split("/")[-1]
-        self.stack = self.work / "stack"
-        self.stack.mkdir()
-        (self.stack / "stack.dr.yaml").write_text(textwrap.dedent(f"""\
-            version: 1
-            stack: {STACK}
-            regions: {{ primary: {PRIMARY}, dr: {DR} }}
-            strategy: warm-standby
-            objectives: {{ rto: 30m, rpo: 5m }}
-            notify: {{ topic: dr-events, emails: [oncall@example.com] }}
-            workloads:
-              orders: {{ kind: rds, source: orders-primary, replica: {{ class: db.t3.small }}, protect: false }}
-              web: {{ kind: asg, group: web, standby: {{ min: 1, desired: 1 }}, failover: {{ desired: 4 }} }}
-              dns:
-                kind: dns-failover
-                zone: {self.zone}
-                record: api.shop.example
-                ttl: 60
-                primary: {{ target: primary.shop.example.net }}
-                secondary: {{ target: dr.shop.example.net }}
-                health: {{ type: HTTPS, path: /health, port: 443, interval: 30s, threshold: 3 }}
-            """))
+        self.zone = warm_standby.create_estate(self.moto, ecs=False)
+        self.stack = warm_standby.write_stack(self.work / "stack", self.zone, ecs=False)
         r = self.drctl("apply", self.stack, "--auto-approve")
         self.assertEqual(r.exit_code, 0, r.output())
 

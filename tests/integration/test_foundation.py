@@ -258,6 +258,31 @@ class Foundation(MotoTestCase):
         self.assertEqual(r.exit_code, 1, r.output())
         self.assertIn("configuration", r.stderr)
 
+    def test_targeted_apply_reads_and_changes_only_the_target_and_its_dependencies(self):
+        r = self.drctl("plan", self.stack_dir, "--target", "s3.replication.assets", "--format", "json")
+        self.assertEqual(r.exit_code, 0, r.output())
+        planned = {c["address"] for c in json.loads(r.stdout)["changes"]}
+        self.assertEqual(planned, {"s3.replication.assets", "s3.bucket.assets", "iam.role.assets-replication"})
+        self.assertIn("resource targeting is in effect", r.stderr)
+
+        r = self.drctl("apply", self.stack_dir, "--auto-approve", "--target", "assets")
+        self.assertEqual(r.exit_code, 0, r.output())
+        s3 = self.moto.client("s3")
+        rule = s3.get_bucket_replication(Bucket="shop-assets")["ReplicationConfiguration"]["Rules"][0]
+        self.assertEqual(rule["Destination"]["Bucket"], "arn:aws:s3:::shop-assets-dr")
+        with self.assertRaises(Exception):  # the other workload was left alone
+            s3.get_bucket_replication(Bucket="shop-invoices")
+        self.assertEqual(self.backup_plans(), [])
+
+        # The whole stack still wants the rest; a target matching nothing is an error.
+        r = self.drctl("plan", self.stack_dir, "--format", "json")
+        todo = {c["address"] for c in json.loads(r.stdout)["changes"] if c["action"] != "no-op"}
+        self.assertEqual(todo, EXPECTED_ADDRESSES - {"s3.replication.assets", "s3.bucket.assets",
+                                                     "iam.role.assets-replication"})
+        r = self.drctl("plan", self.stack_dir, "--target", "s3.bukcet.*")
+        self.assertEqual(r.exit_code, 1, r.output())
+        self.assertIn("--target s3.bukcet.* matches no resource", r.stderr)
+
     def test_apply_without_auto_approve_on_a_non_tty_refuses(self):
         r = self.drctl("apply", self.stack_dir)
         self.assertEqual(r.exit_code, 1, r.output())
