@@ -50,7 +50,8 @@ struct DbFacts {
   TagMap tags;
 };
 
-// DescribeDBInstances of one identifier: nullopt when RDS says it does not exist.
+// DescribeDBInstances of one identifier: nullopt when RDS says it does not exist. Also what
+// op.rds_promote reads.
 aws::Result<std::optional<DbFacts>> describe_db(aws::Client& c, const std::string& region, const std::string& id);
 
 // True when `db` is a read replica of instance `source` (identifier) in `source_region`; the

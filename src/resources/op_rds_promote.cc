@@ -13,29 +13,12 @@
 
 #include "resources/common.h"
 #include "resources/op_common.h"
+#include "resources/op_failback.h"  // describe_db, shared with the failback steps
 #include "resources/types.h"
 #include "resources/xml_util.h"
 
 namespace resources::op {
 namespace {
-
-struct Instance {
-  std::string status;
-  std::string source;  // ReadReplicaSourceDBInstanceIdentifier; "" when standalone
-};
-
-aws::Result<std::optional<Instance>> describe(aws::Client& c, const std::string& region, const std::string& id) {
-  aws::XmlDoc keep;
-  auto res = rds::call(c, region, "DescribeDBInstances", {{"DBInstanceIdentifier", id}}, keep);
-  if (!res) {
-    if (has_code(res.error(), {"DBInstanceNotFound", "DBInstanceNotFoundFault"})) return std::optional<Instance>{};
-    return model::err(res.error());
-  }
-  auto db = xml::child(xml::child(*res, "DBInstances"), "DBInstance");
-  if (!db) return std::optional<Instance>{};
-  return std::optional<Instance>{Instance{xml::text(db, "DBInstanceStatus"),
-                                          xml::text(db, "ReadReplicaSourceDBInstanceIdentifier")}};
-}
 
 aws::AwsError missing(const std::string& id, const std::string& region) {
   return local_error("DBInstanceNotFound", "DB instance " + id + " does not exist in " + region +
@@ -53,7 +36,7 @@ class RdsPromote final : public ResourceType {
     std::map<std::string, ReadOutcome> out;
     for (const auto& t : targets) {
       const auto id = str_attr(t.attrs, "identifier");
-      auto db = describe(ctx.aws, region, id);
+      auto db = describe_db(ctx.aws, region, id);
       if (!db) out[t.address] = failed(db.error());
       else if (!*db) out[t.address] = failed(missing(id, region));
       else if ((*db)->source.empty()) out[t.address] = found(done(t, id));
@@ -64,7 +47,7 @@ class RdsPromote final : public ResourceType {
 
   aws::Result<Live> create(Context& ctx, const Target& want) const override {
     const auto id = str_attr(want.attrs, "identifier");
-    auto db = describe(ctx.aws, want.region, id);
+    auto db = describe_db(ctx.aws, want.region, id);
     if (!db) return model::err(db.error());
     if (!*db) return model::err(missing(id, want.region));
     if (!(*db)->source.empty()) {
@@ -75,7 +58,7 @@ class RdsPromote final : public ResourceType {
     }
     // "promoted" is not an RDS status: it is available *and* standalone.
     auto poll = [&]() -> aws::Result<std::optional<std::string>> {
-      auto now = describe(ctx.aws, want.region, id);
+      auto now = describe_db(ctx.aws, want.region, id);
       if (!now) return model::err(now.error());
       if (!*now) return std::optional<std::string>{};
       if ((*now)->status == "available" && (*now)->source.empty()) return std::optional<std::string>{"promoted"};
