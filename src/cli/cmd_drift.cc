@@ -13,6 +13,7 @@ namespace {
 struct DriftOptions {
   std::string dir;
   std::string state;
+  std::string backend;  // --backend s3://bucket/key?region=R (state/backend.h)
   std::string format = "text";
   int parallelism = 10;
 };
@@ -20,7 +21,7 @@ struct DriftOptions {
 int run_drift(const DriftOptions& o) {
   auto stack = load_stack(o.dir);
   if (!stack) return kError;
-  auto store = open_state_readonly(o.dir, o.state, stack->topology, "drift");
+  auto store = open_state_readonly(o.dir, o.state, stack->topology, "drift", o.backend);
   if (!store) return kError;
   auto session = open_session(stack->topology.stack);
   auto report = apply::make_drift(*session.ctx, *store, stack->graph, o.parallelism);
@@ -47,6 +48,7 @@ void add_drift(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("drift", "Report what changed in AWS outside drctl (exit 2 on drift)");
   cmd->add_option("DIR", o->dir, "Stack folder")->required();
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_option("--format", o->format,
                   "Output format: text, json (schemas/drift.schema.json), markdown, html (self-contained)")
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}));

@@ -3,7 +3,8 @@
 // A rehearsal against the live environment: readiness, then the planned failover, failback
 // (protect, then switch) and the return to the configured topology (apply with
 // --reset-after-failover), each phase planned and run by the same engine as the commands a
-// human would type, under one state lock held for the whole drill. Every step is measured;
+// human would type, under one state lock held for the whole drill (wherever the state lives:
+// cli/state_session.h; remote state is stored after every phase). Every step is measured;
 // the drill is recorded in the state's run history (kind "drill", dr/drill.h) and printed,
 // and optionally written as a report. A phase that fails stops the drill where it is and
 // says what state the stack is left in and how to continue.
@@ -21,6 +22,7 @@
 #include "cli/lock_guard.h"
 #include "cli/run_plan.h"
 #include "cli/runbook_plan.h"
+#include "cli/state_session.h"
 #include "config/config.h"
 #include "dr/drill.h"
 #include "dr/failback.h"
@@ -44,6 +46,7 @@ struct DrillOptions {
   bool skip_readiness = false;
   int parallelism = 10;
   std::string lock_timeout;  // --lock-timeout: how long to wait for another writer
+  std::string backend;       // --backend s3://bucket/key?region=R (state/backend.h)
 };
 
 dr::DrillPhase phase_of(const std::string& name, const RunResult& run) {
@@ -55,8 +58,8 @@ dr::DrillPhase phase_of(const std::string& name, const RunResult& run) {
 
 class Drill {
  public:
-  Drill(const DrillOptions& o, const Stack& stack, state::Store& store, Session& session)
-      : o_(o), stack_(stack), store_(store), session_(session) {}
+  Drill(const DrillOptions& o, const Stack& stack, StateSession& state, Session& session)
+      : o_(o), stack_(stack), state_(state), store_(state.store()), session_(session) {}
 
   // Runs one planned phase; false when the drill must stop.
   bool run_phase(const std::string& name, std::optional<plan::Plan> p) {
@@ -69,6 +72,14 @@ class Drill {
     record.phases.push_back(phase_of(name, *run));
     if (!run->ok()) {
       std::fputs(report::diagnostics_text(run->result.diagnostics, style_for(stderr)).c_str(), stderr);
+      (void)state_.checkpoint();  // what the phase did before failing is worth keeping too
+      return false;
+    }
+    // Remote state is stored after every phase, so a drill that dies in a later one leaves
+    // state that knows this phase ran (cli/state_session.h).
+    if (!state_.checkpoint()) {
+      record.phases.back().ok = false;
+      record.phases.back().note = "it ran, but the state could not be stored afterwards";
       return false;
     }
     return true;
@@ -109,6 +120,7 @@ class Drill {
  private:
   const DrillOptions& o_;
   const Stack& stack_;
+  StateSession& state_;
   state::Store& store_;
   Session& session_;
 };
@@ -134,8 +146,13 @@ int run_drill(const DrillOptions& o) {
   const auto timings = dr::load_timings(config::default_paths(), stack->topology, diags);
   if (model::has_errors(diags)) return fail("the timing model has errors");
 
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
-  if (!store) return kError;
+  // Locked before state is read: remote state is downloaded under the lock, so what this
+  // drill checks below is what no one else changes until it ends.
+  const auto lock_wait = parse_lock_timeout(o.lock_timeout);
+  if (!lock_wait) return kError;
+  auto state_session = open_state_session({o.dir, o.state, o.backend, &stack->topology, "drill", true, *lock_wait});
+  if (!state_session) return kError;
+  state::Store* store = &state_session->store();
   auto records = store->resources();
   if (!records.ok()) return fail("reading state: " + records.error().message);
   for (const auto& r : records.value())
@@ -153,15 +170,11 @@ int run_drill(const DrillOptions& o) {
     std::getline(std::cin, answer);
     if (answer != "yes") return fail("drill cancelled");
   }
-  const auto lock_wait = parse_lock_timeout(o.lock_timeout);
-  if (!lock_wait) return kError;
-  StateLock lock(*store, "drill", *lock_wait);
-  if (!lock.acquired()) return kError;
   auto session = open_session(stack->topology.stack);
 
   auto run = store->begin_run("drill", stack->topology.config_hash);
   if (!run.ok()) return fail("recording the drill: " + run.error().message);
-  Drill drill(o, *stack, *store, session);
+  Drill drill(o, *stack, *state_session, session);
   auto& rec = drill.record;
   rec.stack = stack->topology.stack;
   rec.from_region = stack->topology.primary_region;
@@ -199,6 +212,9 @@ int run_drill(const DrillOptions& o) {
   ok = ok && drill.reset_phase();
   rec.finished_at = state::now_iso8601();
   (void)store->finish_run(run.value(), rec.ok() ? "succeeded" : "failed", dr::drill_json(rec));
+  // Stored (and unlocked) now; what the drill did is printed either way, since it happened,
+  // but a drill whose record the backend refused must not exit as done.
+  const bool stored = state_session->close();
 
   fmt::print("\n{}", report::drill_text(rec, style_for(stdout)));
   if (!o.report.empty()) {
@@ -212,7 +228,7 @@ int run_drill(const DrillOptions& o) {
     fail("the drill stopped in phase " + rec.phases.back().name, how_to_continue(rec, o.dir));
     return not_ready ? kChanges : kError;
   }
-  return kOk;
+  return stored ? kOk : kError;
 }
 
 }  // namespace
@@ -223,6 +239,7 @@ void add_drill(CLI::App& app, int& exit_code) {
   cmd->add_option("DIR", o->dir, "Stack folder")->required();
   cmd->add_option("--lock-timeout", o->lock_timeout, "Wait this long for the state lock (30s, 5m); default: fail at once");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_flag("--auto-approve", o->auto_approve, "Run without asking for confirmation");
   cmd->add_flag("--skip-readiness", o->skip_readiness, "Do not check readiness first");
   cmd->add_option("--report", o->report, "Write the drill report to this file");

@@ -4,7 +4,9 @@
 // `drctl failover`: `drctl failback DIR` plans the protect phase (retire the stale old primary,
 // replicate the DR writer back under the configured name), `--switch` the switch back (promote,
 // DNS home, retire the DR writer, notify). Each is printed for review, saved with --out and run
-// by `drctl apply PLANFILE` (journaled, resumable).
+// by `drctl apply PLANFILE` (journaled, resumable). Planning only reads state (wherever it
+// lives: cli/state_session.h), so no lock is taken; the apply of the saved plan locks it and
+// refuses the plan if the state moved on meanwhile.
 //
 // Refusals (exit 1), because each would do harm rather than nothing:
 //  - no failover in state (no op.rds_promote / op.dns_switch record): nothing to come back from;
@@ -17,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/runbook_plan.h"
+#include "cli/state_session.h"
 #include "config/config.h"
 #include "dr/failback.h"
 #include "report/text.h"
@@ -27,6 +30,7 @@ namespace {
 struct FailbackOptions {
   std::string dir;
   std::string state;
+  std::string backend;  // --backend s3://bucket/key?region=R (state/backend.h)
   std::string out;
   bool switch_back = false;
   int parallelism = 10;
@@ -64,7 +68,7 @@ int run_failback(const FailbackOptions& o) {
   if (!stack) return kError;
   model::Diagnostics diags;
   const auto timings = dr::load_timings(config::default_paths(), stack->topology, diags);
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  auto store = open_state_readonly(o.dir, o.state, stack->topology, "failback", o.backend);
   if (!store) return kError;
   auto records = store->resources();
   if (!records.ok()) return fail("reading state: " + records.error().message);
@@ -152,6 +156,7 @@ void add_failback(CLI::App& app, int& exit_code) {
   cmd->add_flag("--switch", o->switch_back, "Plan the switch back (after the protect phase was applied)");
   cmd->add_option("--out", o->out, "Save the plan for `drctl apply PLANFILE`");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));
   cmd->callback([&exit_code, o] { exit_code = run_failback(*o); });
 }

@@ -52,6 +52,7 @@ struct FailoverOptions {
   std::string dir;
   std::string to;
   std::string state;
+  std::string backend;  // --backend s3://bucket/key?region=R (state/backend.h)
   std::string out;
   bool unplanned = false;
   int parallelism = 10;
@@ -66,7 +67,7 @@ int run_failover(const FailoverOptions& o) {
   auto rb = dr::failover_runbook(stack->topology, stack->graph, o.to, mode, timings);
   rb.diagnostics.insert(rb.diagnostics.begin(), diags.begin(), diags.end());
 
-  auto store = open_state_readonly(o.dir, o.state, stack->topology, "failover");
+  auto store = open_state_readonly(o.dir, o.state, stack->topology, "failover", o.backend);
   if (!store) return kError;
   auto session = open_session(stack->topology.stack);
   auto p = plan_runbook(*stack, o.dir, rb, *store, session, "failover", o.parallelism);
@@ -119,6 +120,7 @@ void add_failover(CLI::App& app, int& exit_code) {
   cmd->add_flag("--unplanned", o->unplanned, "The primary region is gone: plan without it");
   cmd->add_option("--out", o->out, "Save the plan for `drctl apply PLANFILE`");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));
   cmd->callback([&exit_code, o] { exit_code = run_failover(*o); });
 }

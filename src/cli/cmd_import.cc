@@ -1,5 +1,6 @@
 // drctl import ADDRESS ID [DIR]: adopt an existing AWS object into state under a configured
-// address, so the next plan updates it instead of creating a second one.
+// address, so the next plan updates it instead of creating a second one. The state is locked
+// for the import wherever it lives (cli/state_session.h), and stored before success is printed.
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/lock_guard.h"
+#include "cli/state_session.h"
 #include "plan/diff.h"
 
 namespace cli {
@@ -18,6 +20,7 @@ struct ImportOptions {
   std::string dir = ".";
   std::string state;
   std::string lock_timeout;  // --lock-timeout: how long to wait for another writer
+  std::string backend;       // --backend s3://bucket/key?region=R (state/backend.h)
 };
 
 int run_import(const ImportOptions& o) {
@@ -30,12 +33,11 @@ int run_import(const ImportOptions& o) {
   const auto* type = resources::find_type(resource->address.type);
   if (!type) return fail("unknown resource type " + resource->address.type);
 
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
-  if (!store) return kError;
   const auto lock_wait = parse_lock_timeout(o.lock_timeout);
   if (!lock_wait) return kError;
-  StateLock lock(*store, "import", *lock_wait);
-  if (!lock.acquired()) return kError;
+  auto state_session = open_state_session({o.dir, o.state, o.backend, &stack->topology, "import", true, *lock_wait});
+  if (!state_session) return kError;
+  state::Store* store = &state_session->store();
   if (auto existing = store->resource(o.address); existing.ok() && existing.value())
     return fail(fmt::format("{} is already in state (id {})", o.address, existing.value()->cloud_id));
 
@@ -66,6 +68,7 @@ int run_import(const ImportOptions& o) {
   r.depends_on_json = nlohmann::json(resource->depends_on).dump();
   auto put = store->put_resource(r);
   if (!put.ok()) return fail("writing state: " + put.error().message);
+  if (!state_session->close()) return kError;  // not imported unless stored
   const auto differences = plan::diff_attrs(resource->attrs, live.attrs);
   fmt::print("Imported {} (id {}).{}\n", o.address, r.cloud_id,
              differences.empty() ? " It matches the configuration."
@@ -85,6 +88,7 @@ void add_import(CLI::App& app, int& exit_code) {
   cmd->add_option("DIR", o->dir, "Stack folder (default .)");
   cmd->add_option("--lock-timeout", o->lock_timeout, "Wait this long for the state lock (30s, 5m); default: fail at once");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->callback([&exit_code, o] { exit_code = run_import(*o); });
 }
 

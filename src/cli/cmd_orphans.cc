@@ -1,4 +1,5 @@
-// drctl orphans DIR: objects tagged as this stack's that state does not account for.
+// drctl orphans DIR: objects tagged as this stack's that state does not account for. Reads
+// state wherever it lives (cli/state_session.h), without locking it.
 #include <set>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 #include "apply/orphans.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/state_session.h"
 
 namespace cli {
 namespace {
@@ -13,13 +15,14 @@ namespace {
 struct OrphansOptions {
   std::string dir;
   std::string state;
+  std::string backend;  // --backend s3://bucket/key?region=R (state/backend.h)
   std::string format = "text";
 };
 
 int run_orphans(const OrphansOptions& o) {
   auto stack = load_stack(o.dir);
   if (!stack) return kError;
-  auto store = open_state(o.state.empty() ? default_state_path(o.dir) : o.state);
+  auto store = open_state_readonly(o.dir, o.state, stack->topology, "orphans", o.backend);
   if (!store) return kError;
   auto session = open_session(stack->topology.stack);
   // The stack's own regions, plus every region a resource lives in (global IAM, copy targets).
@@ -51,6 +54,7 @@ void add_orphans(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("orphans", "List objects tagged with this stack that state does not know (exit 2 if any)");
   cmd->add_option("DIR", o->dir, "Stack folder")->required();
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([&exit_code, o] { exit_code = run_orphans(*o); });
 }

@@ -25,6 +25,7 @@ namespace {
 struct PlanOptions {
   std::string dir;
   std::string state;
+  std::string backend;  // --backend s3://bucket/key?region=R (state/backend.h)
   std::string out;
   std::string format = "text";
   bool detailed_exitcode = false;
@@ -71,7 +72,7 @@ int run_plan(const PlanOptions& o) {
     return kError;
   }
   const Stack& stack = *checked.stack;
-  auto store = open_state_readonly(o.dir, o.state, stack.topology, "plan");
+  auto store = open_state_readonly(o.dir, o.state, stack.topology, "plan", o.backend);
   if (!store) return kError;
   auto session = open_session(stack.topology.stack);
   apply::PlanRequest req;
@@ -130,6 +131,7 @@ void add_plan(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("plan", "Show what apply would change, and why");
   cmd->add_option("DIR", o->dir, "Stack folder")->required();
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_option("--out", o->out, "Save the plan for a later `drctl apply PLANFILE`");
   cmd->add_option("--format", o->format,
                   "Output format: text, json, markdown (pull-request comment), sarif (findings for code scanning)")

@@ -8,6 +8,7 @@
 #include "apply/planner.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/state_session.h"
 #include "dr/readiness.h"
 #include "dr/timing_model.h"
 #include "report/readiness_view.h"
@@ -21,12 +22,14 @@ void add_readiness(CLI::App& app, int& exit_code) {
     std::string dir;
     std::string format = "text";
     std::string state;
+    std::string backend;
     int parallelism = 10;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("DIR", o->dir, "Stack folder holding *.dr.yaml files")->required();
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->add_option("--state", o->state, "State file whose ids help find objects (default DIR/.drctl/state.db, when it exists)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));
   cmd->callback([&exit_code, o] {
     auto stack = load_stack(o->dir);
@@ -43,19 +46,19 @@ void add_readiness(CLI::App& app, int& exit_code) {
     }
     dr::ReadinessOptions options;
     options.parallelism = o->parallelism;
-    // State only helps find objects by the ids it remembers; readiness never creates one.
-    const std::string state_path = o->state.empty() ? default_state_path(o->dir) : o->state;
-    if (!o->state.empty() && !std::filesystem::exists(state_path)) {
-      exit_code = fail("state file " + state_path + " does not exist");
+    // State only helps find objects by the ids it remembers (wherever it lives:
+    // cli/state_session.h); readiness never creates one.
+    if (!o->state.empty() && o->backend.empty() && !std::filesystem::exists(o->state)) {
+      exit_code = fail("state file " + o->state + " does not exist");
       return;
     }
-    if (std::filesystem::exists(state_path)) {
-      auto store = open_state(state_path);
-      if (!store) {
-        exit_code = kError;
-        return;
-      }
-      auto prior = apply::load_prior(*store);
+    auto store = open_existing_state_readonly(o->dir, o->state, o->backend, stack->topology, "readiness");
+    if (!store) {
+      exit_code = kError;
+      return;
+    }
+    if (*store) {
+      auto prior = apply::load_prior(**store);
       if (!prior) {
         exit_code = fail(prior.error());
         return;

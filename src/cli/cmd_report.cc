@@ -7,13 +7,13 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/state_session.h"
 #include "config/config.h"
 #include "dr/audit.h"
 #include "dr/objectives.h"
@@ -28,6 +28,7 @@ struct ReportOptions {
   std::string format = "markdown";
   std::string out;
   std::string state;
+  std::string backend;  // --backend s3://bucket/key?region=R (state/backend.h)
   bool no_readiness = false;
   int parallelism = 10;
 };
@@ -70,13 +71,13 @@ int run_report(const ReportOptions& o) {
   model::Diagnostics diags;
   const auto timings = dr::load_timings(config::default_paths(), stack->topology, diags);
 
-  // The run history is read only if a state exists: a report never creates one.
+  // The run history is read only if a state exists (wherever it lives: cli/state_session.h):
+  // a report never creates one.
   std::optional<dr::DrillRecord> drill;
-  const auto state_path = o.state.empty() ? default_state_path(o.dir) : o.state;
-  if (std::filesystem::exists(state_path)) {
-    auto store = open_state(state_path);
-    if (!store) return kError;
-    auto runs = store->runs(200);
+  auto store = open_existing_state_readonly(o.dir, o.state, o.backend, stack->topology, "report");
+  if (!store) return kError;
+  if (*store) {
+    auto runs = (*store)->runs(200);
     if (!runs.ok()) return fail("reading the run history: " + runs.error().message);
     drill = dr::last_drill(runs.value());
   }
@@ -117,6 +118,7 @@ void add_report(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"html", "json", "markdown"}));
   cmd->add_option("--out", o->out, "Write the report to this file instead of stdout");
   cmd->add_option("--state", o->state, "State file (default DIR/.drctl/state.db)");
+  cmd->add_option("--backend", o->backend, "Shared state: s3://BUCKET/KEY?region=REGION (default: the stack's backend:, or DRCTL_BACKEND)");
   cmd->add_flag("--no-readiness", o->no_readiness, "Do not read AWS (readiness and observed RPO left out)");
   cmd->add_option("--parallelism", o->parallelism, "Concurrent AWS reads")->check(CLI::Range(1, 64));
   cmd->callback([&exit_code, o] { exit_code = run_report(*o); });

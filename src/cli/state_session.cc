@@ -101,10 +101,16 @@ std::optional<state::BackendConfig> resolve_backend(const std::string& dir, cons
 std::unique_ptr<StateSession> open_state_session(const StateSessionRequest& req) {
   auto where = resolve_backend(req.dir, req.state_flag, req.backend_flag, req.topology);
   if (!where) return nullptr;
+  return open_state_session_at(*where, req);
+}
+
+std::unique_ptr<StateSession> open_state_session_at(const state::BackendConfig& where,
+                                                    const StateSessionRequest& req) {
   std::unique_ptr<StateSession> s(new StateSession());
-  s->where_ = where->describe();
-  if (where->kind == state::BackendConfig::Kind::local) {
-    s->store_ = open_state(where->local_path);
+  s->where_ = where.describe();
+  if (where.kind == state::BackendConfig::Kind::local) {
+    s->existed_ = fs::exists(where.local_path);
+    s->store_ = open_state(where.local_path);
     if (!s->store_) return nullptr;
     if (req.needs_lock) {
       s->local_lock_ = std::make_unique<StateLock>(*s->store_, req.operation, req.lock_wait);
@@ -114,7 +120,7 @@ std::unique_ptr<StateSession> open_state_session(const StateSessionRequest& req)
   }
 
   s->client_ = std::make_unique<aws::Client>(aws::Client::from_environment());
-  s->backend_ = state::make_s3_backend(*s->client_, *where);
+  s->backend_ = state::make_s3_backend(*s->client_, where);
   auto checked = s->backend_->check(req.topology ? req.topology->primary_region : "",
                                     req.topology ? req.topology->dr_region : "");
   if (!checked.ok()) return fail("state " + s->where_ + ": " + checked.error().message), nullptr;
@@ -131,10 +137,24 @@ std::unique_ptr<StateSession> open_state_session(const StateSessionRequest& req)
   auto pulled = s->backend_->pull(s->scratch_dir_ + "/state.db");
   if (!pulled.ok()) return fail("reading state " + s->where_ + ": " + pulled.error().message), nullptr;
   s->base_ = pulled.value();
+  s->existed_ = s->base_.existed;
   auto store = state::open_sqlite(s->base_.path, config::default_paths().migrations_dir);
   if (!store.ok()) return fail("cannot open state " + s->where_ + ": " + store.error().message), nullptr;
   s->store_ = std::move(store.value());
   return s;
+}
+
+bool StateSession::checkpoint() {
+  if (closed_ || !backend_ || lock_id_.empty() || restored_) return true;
+  if (auto folded = state::fold_wal(base_.path); !folded.ok())
+    return fail(fmt::format("the state was not saved to {}: {}", where_, folded.error().message)), false;
+  if (state::file_sha256(base_.path) == base_.sha256) return true;
+  auto pushed = backend_->push(base_, base_.path);
+  if (!pushed.ok())
+    return fail(fmt::format("the state was not saved to {}: {}", where_, pushed.error().message)), false;
+  base_ = pushed.value();
+  apply::crash_point("after-upload");
+  return true;
 }
 
 state::BackendResult<std::string> StateSession::restore_version(const std::string& version_id) {
@@ -161,6 +181,7 @@ bool StateSession::close() {
            fmt::format("this run's state is kept at {}; compare it with the stored state (drctl state history) "
                        "before running again", base_.path));
     } else {
+      base_ = pushed.value();
       apply::crash_point("after-upload");
     }
   }
@@ -226,15 +247,37 @@ class SessionStore : public state::Store {
 }  // namespace
 
 std::unique_ptr<state::Store> open_state_readonly(const std::string& dir, const std::string& state_flag,
-                                                  const model::Topology& topology, const std::string& operation) {
+                                                  const model::Topology& topology, const std::string& operation,
+                                                  const std::string& backend_flag) {
   StateSessionRequest req;
   req.dir = dir;
   req.state_flag = state_flag;
+  req.backend_flag = backend_flag;
   req.topology = &topology;
   req.operation = operation;
   auto s = open_state_session(req);
   if (!s) return nullptr;
   return std::make_unique<SessionStore>(std::move(s));
+}
+
+std::optional<std::unique_ptr<state::Store>> open_existing_state_readonly(const std::string& dir,
+                                                                          const std::string& state_flag,
+                                                                          const std::string& backend_flag,
+                                                                          const model::Topology& topology,
+                                                                          const std::string& operation) {
+  auto where = resolve_backend(dir, state_flag, backend_flag, &topology);
+  if (!where) return std::nullopt;
+  // A local file is looked for before opening it, since opening creates it.
+  if (where->kind == state::BackendConfig::Kind::local && !fs::exists(where->local_path))
+    return std::unique_ptr<state::Store>{};
+  StateSessionRequest req;
+  req.dir = dir;
+  req.topology = &topology;
+  req.operation = operation;
+  auto s = open_state_session_at(*where, req);
+  if (!s) return std::nullopt;
+  if (!s->existed()) return std::unique_ptr<state::Store>{};  // its empty working copy goes with it
+  return std::unique_ptr<state::Store>{std::make_unique<SessionStore>(std::move(s))};
 }
 
 }  // namespace cli

@@ -16,6 +16,7 @@ constexpr const char* kMachine = "stepfunctions.state_machine.failover";
 constexpr const char* kRule = "events.rule.failover";
 constexpr const char* kRole = "iam.role.failover-automation";
 constexpr const char* kEventsRole = "iam.role.failover-events";
+constexpr const char* kForwardRole = "iam.role.failover-forward";
 
 // "5m", "90s", "1h" -> seconds; -1 when malformed (the schema's pattern rejects those first).
 int parse_duration_seconds(const std::string& d) {
@@ -51,6 +52,15 @@ model::Resource make(const model::Topology& t, const std::string& type, const st
   return r;
 }
 
+std::string notify_topic_name(const model::Topology& t) {
+  return t.notify.is_object() ? t.notify.value("topic", "") : "";
+}
+
+// automation.topic absent or the notify: topic itself: the failure reports go to sns.topic.notify.
+bool uses_notify_topic(const model::Topology& t, const AutomationSettings& s) {
+  return s.topic.empty() || (t.notify.is_object() && s.topic == notify_topic_name(t));
+}
+
 json statement(const std::string& sid, std::vector<std::string> actions, json resource) {
   return {{"Sid", sid}, {"Effect", "Allow"}, {"Action", std::move(actions)}, {"Resource", std::move(resource)}};
 }
@@ -81,32 +91,53 @@ AutomationSettings automation_settings(const model::Topology& t, const model::Gr
     if (n.is_string()) s.alarms.push_back(n.get<std::string>());
   s.health_checks = trigger.value("health_checks", false);
   if (trigger.contains("for") && trigger["for"].is_string()) s.for_seconds = std::max(0, parse_duration_seconds(trigger["for"]));
+  // Where each alarm drctl manages lives: its state changes reach EventBridge only there.
+  for (const auto& r : g.resources)
+    if (r.address.type == "cloudwatch.alarm" && r.attrs.contains("name") && r.attrs["name"].is_string())
+      s.alarm_region[r.attrs["name"].get<std::string>()] = r.region;
   if (s.health_checks) {
     bool any = false;
     for (const auto& r : g.resources) {
       if (r.address.type != "cloudwatch.alarm" || !r.address.name.ends_with("-primary-health")) continue;
       any = true;
-      s.alarms.push_back(r.attrs.value("name", ""));
-      if (r.region != t.dr_region && s.mode != AutomationMode::manual)
-        diags.push_back({model::Severity::warning, "health-check alarm " + r.attrs.value("name", "") + " lives in " + r.region,
-                         "EventBridge delivers CloudWatch alarm state changes in the alarm's own region; the failover rule "
-                         "is in " + t.dr_region + ", so this alarm does not start it until an event-bus forwarding rule "
-                         "from " + r.region + " exists (not managed by drctl yet)",
-                         t.where("/automation/trigger"), kRule});
+      const auto name = r.attrs.value("name", "");
+      if (std::find(s.alarms.begin(), s.alarms.end(), name) == s.alarms.end()) s.alarms.push_back(name);
     }
     if (!any && s.mode != AutomationMode::manual)
       diags.push_back({model::Severity::error, "automation.trigger.health_checks needs health-check alarms",
                        "the strategy creates no <workload>-primary-health alarm (a dns-failover workload and alarms on, "
-                       "warm-standby and up)", t.where("/automation/trigger"), ""});
+                       "warm-standby and up)", t.where("/automation/trigger"), "", "automation.trigger.health_checks"});
   }
-  if (s.mode != AutomationMode::manual && s.alarms.empty())
+  if (s.mode == AutomationMode::manual) return s;
+  if (s.alarms.empty())
     diags.push_back({model::Severity::error, "automation needs a trigger",
                      "set automation.trigger.alarms (alarm names) or automation.trigger.health_checks: true",
-                     t.where("/automation"), ""});
-  if (s.mode != AutomationMode::manual && !g.find("sns.topic.notify"))
-    diags.push_back({model::Severity::error, "automation needs a notify: block",
-                     "the state machine reports failures and asks for approval on the DR-region topic (sns.topic.notify)",
-                     t.where("/automation"), ""});
+                     t.where("/automation"), "", "automation.trigger"});
+  if (s.topic.rfind("arn:", 0) == 0) {
+    // arn:PARTITION:sns:REGION:ACCOUNT:NAME
+    std::vector<std::string> parts;
+    for (size_t at = 0;;) {
+      const auto colon = s.topic.find(':', at);
+      parts.push_back(s.topic.substr(at, colon == std::string::npos ? std::string::npos : colon - at));
+      if (colon == std::string::npos) break;
+      at = colon + 1;
+    }
+    if (parts.size() != 6 || parts[2] != "sns" || parts[5].empty())
+      diags.push_back({model::Severity::error, "automation.topic is not an SNS topic ARN",
+                       "write a topic name (drctl keeps the topic in " + t.dr_region +
+                           ") or arn:aws:sns:" + t.dr_region + ":ACCOUNT:NAME",
+                       t.where("/automation/topic"), "", "automation.topic"});
+    else if (parts[3] != t.dr_region)
+      diags.push_back({model::Severity::error, "automation.topic is in " + parts[3] + ", not the DR region " + t.dr_region,
+                       "failure reports and approval requests must reach people while the primary region is down: "
+                       "use a topic in " + t.dr_region,
+                       t.where("/automation/topic"), "", "automation.topic"});
+  } else if (uses_notify_topic(t, s) && !g.find("sns.topic.notify")) {
+    diags.push_back({model::Severity::error, "automation needs a notify: block or automation.topic",
+                     "the state machine reports failures and asks for approval on a DR-region topic: sns.topic.notify "
+                     "(notify:) unless automation.topic names another",
+                     t.where("/automation"), "", "automation.topic"});
+  }
   return s;
 }
 
@@ -151,10 +182,30 @@ json automation_policy(const Runbook& rb, const CompileOptions& o, const std::st
   if (!zones.empty()) st.push_back(statement("SwitchDns", {"route53:ChangeResourceRecordSets"}, list(zones)));
   if (!o.alarms.empty() && o.for_seconds > 0)
     st.push_back(statement("RecheckAlarms", {"cloudwatch:DescribeAlarms"}, "*"));
-  st.push_back(statement("Notify", {"sns:Publish"}, o.topic_arn));
+  // Failure reports and approval requests, and the runbook's own notify step when it has one.
+  std::vector<std::string> topics = {o.topic_arn};
+  for (const auto& r : rb.graph.resources)
+    if (r.address.type == "op.sns_notify" && !o.notify_topic_arn.empty() && o.notify_topic_arn != o.topic_arn)
+      topics.push_back(o.notify_topic_arn);
+  st.push_back(statement("Notify", {"sns:Publish"}, topics.size() == 1 ? json(topics[0]) : json(topics)));
   (void)dr;
   return {{"Version", "2012-10-17"}, {"Statement", st}};
 }
+
+namespace {
+
+json assume_role(const std::string& service) {
+  return {{"Version", "2012-10-17"},
+          {"Statement", json::array({{{"Effect", "Allow"}, {"Principal", {{"Service", service}}}, {"Action", "sts:AssumeRole"}}})}};
+}
+
+json alarm_pattern(const std::vector<std::string>& alarms) {
+  return {{"source", json::array({"aws.cloudwatch"})},
+          {"detail-type", json::array({"CloudWatch Alarm State Change"})},
+          {"detail", {{"alarmName", alarms}, {"state", {{"value", json::array({"ALARM"})}}}}}};
+}
+
+}  // namespace
 
 void add_automation(const model::Topology& t, model::Graph& g, const config::Paths& paths, model::Diagnostics& diags) {
   const auto settings = automation_settings(t, g, diags);
@@ -166,32 +217,47 @@ void add_automation(const model::Topology& t, model::Graph& g, const config::Pat
     if (d.severity == model::Severity::error) diags.push_back(d);
   if (model::has_errors(diags)) return;
 
-  CompileOptions o;
-  o.mode = settings.mode;
-  o.topic_arn = "@{sns.topic.notify#arn}";
-  o.alarms = settings.alarms;
-  o.for_seconds = settings.for_seconds;
-  o.partition = config::partition_of(t.dr_region);
-  if (!settings.topic.empty() && !g.find("sns.topic.notify"))
-    o.topic_arn = "arn:" + o.partition + ":sns:" + t.dr_region + ":*:" + settings.topic;  // not expected: checked above
-
   const std::string base = "drctl-" + t.stack + "-failover";
-  const std::string global = config::partition_of(t.dr_region) == "aws" ? "us-east-1" : t.dr_region;
+  const std::string partition = config::partition_of(t.dr_region);
   const auto iam_region = [&] {
     for (const auto& r : g.resources)
       if (r.address.type == "iam.role") return r.region;
-    return global;
+    return partition == "aws" ? std::string("us-east-1") : t.dr_region;
   }();
-  g.resources.push_back(make(
-      t, "iam.role", "failover-automation", iam_region,
-      {{"name", base + "-automation"},
-       {"description", "drctl: runs the failover runbook of " + t.stack + " (Step Functions)"},
-       {"assume_role_policy",
-        {{"Version", "2012-10-17"},
-         {"Statement", json::array({{{"Effect", "Allow"}, {"Principal", {{"Service", "states.amazonaws.com"}}},
-                                     {"Action", "sts:AssumeRole"}}})}}},
-       {"policies", {{"drctl-failover", automation_policy(rb, o, t.dr_region)}}},
-       {"tags", tags_for(t, kRole)}}));
+  const std::string state = settings.enabled ? "ENABLED" : "DISABLED";
+
+  // Alarms in other regions: their state changes are forwarded to the DR region's default bus.
+  std::map<std::string, std::vector<std::string>> elsewhere;  // region -> alarm names
+  CompileOptions o;
+  for (const auto& name : settings.alarms)
+    if (auto it = settings.alarm_region.find(name); it != settings.alarm_region.end() && it->second != t.dr_region)
+      elsewhere[it->second].push_back(name);
+    else
+      o.alarms.push_back(name);
+  for (const auto& [region, _] : elsewhere) o.remote_regions.push_back(region);
+  o.region = t.dr_region;
+  o.mode = settings.mode;
+  o.for_seconds = settings.for_seconds;
+  o.partition = partition;
+  if (g.find("sns.topic.notify")) o.notify_topic_arn = "@{sns.topic.notify#arn}";
+  if (settings.topic.rfind("arn:", 0) == 0) {
+    o.topic_arn = settings.topic;
+  } else if (uses_notify_topic(t, settings)) {
+    o.topic_arn = "@{sns.topic.notify#arn}";
+  } else {
+    // Subscriptions are left out on purpose: the team subscribes its pager or chat, and drctl
+    // must not unsubscribe them.
+    g.resources.push_back(make(t, "sns.topic", "automation", t.dr_region,
+                               {{"name", settings.topic}, {"tags", tags_for(t, "sns.topic.automation")}}));
+    o.topic_arn = "@{sns.topic.automation#arn}";
+  }
+
+  g.resources.push_back(make(t, "iam.role", "failover-automation", iam_region,
+                             {{"name", base + "-automation"},
+                              {"description", "drctl: runs the failover runbook of " + t.stack + " (Step Functions)"},
+                              {"assume_role_policy", assume_role("states.amazonaws.com")},
+                              {"policies", {{"drctl-failover", automation_policy(rb, o, t.dr_region)}}},
+                              {"tags", tags_for(t, kRole)}}));
   g.resources.push_back(make(t, "stepfunctions.state_machine", "failover", t.dr_region,
                              {{"name", base},
                               {"definition", compile_automation(rb, o)},
@@ -201,28 +267,50 @@ void add_automation(const model::Topology& t, model::Graph& g, const config::Pat
       t, "iam.role", "failover-events", iam_region,
       {{"name", base + "-events"},
        {"description", "drctl: lets EventBridge start the failover machine of " + t.stack},
-       {"assume_role_policy",
-        {{"Version", "2012-10-17"},
-         {"Statement", json::array({{{"Effect", "Allow"}, {"Principal", {{"Service", "events.amazonaws.com"}}},
-                                     {"Action", "sts:AssumeRole"}}})}}},
+       {"assume_role_policy", assume_role("events.amazonaws.com")},
        {"policies",
         {{"drctl-start-failover",
           {{"Version", "2012-10-17"},
            {"Statement", json::array({statement("StartFailover", {"states:StartExecution"},
                                                 std::string("@{") + kMachine + "#arn}")})}}}}},
        {"tags", tags_for(t, kEventsRole)}}));
-  json pattern = {{"source", json::array({"aws.cloudwatch"})},
-                  {"detail-type", json::array({"CloudWatch Alarm State Change"})},
-                  {"detail", {{"alarmName", settings.alarms}, {"state", {{"value", json::array({"ALARM"})}}}}}};
   g.resources.push_back(make(t, "events.rule", "failover", t.dr_region,
                              {{"name", base},
                               {"description", "drctl: start the failover of " + t.stack + " when its alarms fire"},
-                              {"event_pattern", pattern},
-                              {"state", settings.enabled ? "ENABLED" : "DISABLED"},
+                              {"event_pattern", alarm_pattern(settings.alarms)},
+                              {"state", state},
                               {"targets", json::array({{{"id", "failover"},
                                                         {"arn", std::string("@{") + kMachine + "#arn}"},
                                                         {"role_arn", std::string("@{") + kEventsRole + "#arn}"}}})},
                               {"tags", tags_for(t, kRule)}}));
+
+  if (!elsewhere.empty()) {
+    const std::string bus = "arn:" + partition + ":events:" + t.dr_region + ":@{" + kRule + "#account}:event-bus/default";
+    g.resources.push_back(make(
+        t, "iam.role", "failover-forward", iam_region,
+        {{"name", base + "-forward"},
+         {"description", "drctl: lets EventBridge forward " + t.stack + "'s trigger alarms to " + t.dr_region},
+         {"assume_role_policy", assume_role("events.amazonaws.com")},
+         {"policies",
+          {{"drctl-forward-alarms",
+            {{"Version", "2012-10-17"},
+             {"Statement", json::array({statement("ForwardToDrBus", {"events:PutEvents"}, bus)})}}}}},
+         {"tags", tags_for(t, kForwardRole)}}));
+    for (const auto& [region, alarms] : elsewhere) {
+      const std::string address = std::string(kRule) + "-" + region;
+      g.resources.push_back(make(
+          t, "events.rule", "failover-" + region, region,
+          {{"name", base + "-to-" + t.dr_region},
+           {"description", "drctl: forward " + t.stack + "'s trigger alarms in " + region + " to the failover rule in " +
+                               t.dr_region},
+           {"event_pattern", alarm_pattern(alarms)},
+           {"state", state},
+           {"targets", json::array({{{"id", "dr-bus"},
+                                     {"arn", bus},
+                                     {"role_arn", std::string("@{") + kForwardRole + "#arn}"}}})},
+           {"tags", tags_for(t, address)}}));
+    }
+  }
   std::sort(g.resources.begin(), g.resources.end(),
             [](const auto& x, const auto& y) { return x.address.str() < y.address.str(); });
   g.reindex();

@@ -4,6 +4,9 @@
 // step runs in the stage after its deepest dependency, and a stage is a Parallel of its steps.
 // For the runbooks drctl builds (promote/scale, then DNS, then notify) this is exactly the DAG.
 //
+// The reader of this shape (steps by "drctl-step" comments in "Stage N" branches, readiness by
+// "drctl-readiness") is plan/runbook_diff.h: keep the two in step.
+//
 // Parameter names follow the botocore service models (tests check them against service-2.json);
 // result fields read back from aws-sdk integrations use the SDK's capitalisation (DbInstances),
 // which is how Step Functions returns them.
@@ -12,6 +15,7 @@
 #include <set>
 
 #include "dr/automation.h"
+#include "plan/runbook_diff.h"
 
 namespace dr {
 namespace {
@@ -112,8 +116,10 @@ json step_branch(const model::Resource& s, const CompileOptions& o) {
                                            {"Changes", json::array({{{"Action", "UPSERT"}, {"ResourceRecordSet", rrs}}})}}}},
                          "Route53", "");
   } else if (type == "op.sns_notify") {
+    // The runbook's own message goes where `drctl failover` sends it (the notify: topic).
     states[start] = task("arn:aws:states:::sns:publish",
-                         {{"TopicArn", o.topic_arn}, {"Subject", a.value("subject", "")},
+                         {{"TopicArn", o.notify_topic_arn.empty() ? o.topic_arn : o.notify_topic_arn},
+                          {"Subject", a.value("subject", "")},
                           {"Message", "(automatic) " + a.value("message", "")}},
                          "Sns", "");
   } else {
@@ -246,21 +252,31 @@ json compile_automation(const Runbook& rb, const CompileOptions& o) {
   if (o.mode == AutomationMode::approval)
     for (const auto& r : rb.graph.resources) gate = gate || irreversible(r.address.type);
   if (gate) after_ready = "Approval";
-  if (o.for_seconds > 0 && !o.alarms.empty()) after_ready = "Stabilise";
+  // Flapping guard: wait `for`, then act only if a trigger alarm is still in ALARM. The machine
+  // can describe alarms of its own region only; an execution started by an alarm forwarded
+  // from another region ($.region of the event) goes on after the wait, that alarm's own
+  // evaluation periods being its guard.
+  const std::string proceed = gate ? "Approval" : first_stage;
+  const bool recheck = !o.alarms.empty();
+  const bool stabilise = o.for_seconds > 0 && (recheck || !o.remote_regions.empty());
+  if (stabilise) after_ready = "Stabilise";
 
   states["Readiness"] = {{"Type", "Parallel"}, {"Branches", ready_branches}, {"ResultPath", "$.readiness"},
                          {"Next", after_ready}, {"Catch", catch_to(failed)}};
-  if (o.for_seconds > 0 && !o.alarms.empty()) {
-    // Flapping guard: act only if a trigger alarm is still in ALARM after `for`.
-    states["Stabilise"] = {{"Type", "Wait"}, {"Seconds", o.for_seconds}, {"Next", "Still alarming"}};
+  if (stabilise) {
+    states["Stabilise"] = {{"Type", "Wait"}, {"Seconds", o.for_seconds}, {"Next", recheck ? "Still alarming" : proceed}};
+  }
+  if (stabilise && recheck) {
     states["Still alarming"] = task(sdk("cloudwatch", "describeAlarms"),
                                     {{"AlarmNames", o.alarms}, {"StateValue", "ALARM"}}, "CloudWatch", "Still alarming?");
     states["Still alarming"]["ResultPath"] = "$.alarms";
     states["Still alarming"]["Catch"] = catch_to(failed);
-    states["Still alarming?"] = {{"Type", "Choice"},
-                                 {"Choices", json::array({{{"Variable", "$.alarms.MetricAlarms[0]"}, {"IsPresent", true},
-                                                           {"Next", gate ? "Approval" : first_stage}}})},
-                                 {"Default", "Recovered"}};
+    json choices = json::array({{{"Variable", "$.alarms.MetricAlarms[0]"}, {"IsPresent", true}, {"Next", proceed}}});
+    if (!o.remote_regions.empty())
+      choices.push_back({{"And", json::array({{{"Variable", "$.region"}, {"IsPresent", true}},
+                                              {{"Not", {{"Variable", "$.region"}, {"StringEquals", o.region}}}}})},
+                         {"Next", proceed}});
+    states["Still alarming?"] = {{"Type", "Choice"}, {"Choices", choices}, {"Default", "Recovered"}};
     states["Recovered"] = {{"Type", "Succeed"}, {"Comment", "the alarms cleared within the stabilisation time: no failover"}};
   }
   if (gate) {
@@ -295,25 +311,18 @@ json compile_automation(const Runbook& rb, const CompileOptions& o) {
 }
 
 std::vector<AslStep> steps_of(const json& asl) {
+  // plan/runbook_diff.h is the one reader of the ASL this file writes.
   std::vector<AslStep> out;
-  if (!asl.is_object() || !asl.contains("States")) return out;
-  const auto& states = asl["States"];
-  std::vector<std::string> previous;
-  for (int i = 1; states.contains("Stage " + std::to_string(i)); ++i) {
-    std::vector<std::string> current;
-    for (const auto& b : states["Stage " + std::to_string(i)].value("Branches", json::array())) {
-      AslStep st;
-      const auto& bs = b.value("States", json::object());
-      const auto start = b.value("StartAt", "");
-      const auto comment = bs.contains(start) ? bs[start].value("Comment", "") : "";
-      st.address = comment.rfind("drctl-step ", 0) == 0 ? comment.substr(11) : start;
-      st.after = previous;
-      for (const auto& [name, s] : bs.items())
-        if (s.value("Type", "") == "Task") st.calls.push_back(s.value("Resource", ""));
-      current.push_back(st.address);
-      out.push_back(std::move(st));
+  std::vector<std::string> previous, current;
+  int stage = 1;
+  for (const auto& s : plan::runbook_steps(asl).steps) {
+    if (s.stage != stage) {
+      previous = std::move(current);
+      current.clear();
+      stage = s.stage;
     }
-    previous = current;
+    out.push_back({s.address, previous, s.calls});
+    current.push_back(s.address);
   }
   return out;
 }

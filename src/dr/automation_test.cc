@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "dr/test_stack.h"
+#include "plan/runbook_diff.h"
 
 namespace dr {
 namespace {
@@ -171,6 +172,174 @@ TEST(Automation, NoTriggerIsAnError) {
   const auto c = compile("automation: { failover: automatic }\n");
   EXPECT_TRUE(model::has_errors(c.diags));
   EXPECT_FALSE(c.graph.find("stepfunctions.state_machine.failover"));
+}
+
+// The SNS publish Tasks of the failure report and the approval request, and the runbook's
+// own notify step (Stage 3).
+struct Publishes {
+  json failure, approval, notify_step;
+};
+Publishes publishes(const json& asl) {
+  Publishes p;
+  p.failure = asl["States"]["Notify failure"]["Parameters"]["TopicArn"];
+  if (asl["States"].contains("Approval")) p.approval = asl["States"]["Approval"]["Parameters"]["TopicArn"];
+  for (const auto& b : asl["States"]["Stage 3"]["Branches"])
+    for (const auto& [name, st] : b["States"].items())
+      if (st.value("Resource", "") == "arn:aws:states:::sns:publish") p.notify_step = st["Parameters"]["TopicArn"];
+  return p;
+}
+
+TEST(Automation, WithoutATopicFailuresGoToTheNotifyTopic) {
+  for (const char* a : {kApproval, "automation: { failover: approval, topic: dr-events, trigger: { alarms: [x] } }\n"}) {
+    const auto c = compile(a);
+    ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+    const auto p = publishes(c.asl);
+    EXPECT_EQ(p.failure, "@{sns.topic.notify#arn}") << a;
+    EXPECT_EQ(p.approval, "@{sns.topic.notify#arn}") << a;
+    EXPECT_FALSE(c.graph.find("sns.topic.automation")) << a;
+  }
+}
+
+TEST(Automation, TheTopicReceivesFailureReportsAndApprovalRequests) {
+  const auto c = compile("automation: { failover: approval, topic: oncall-pager, trigger: { alarms: [shop-api-5xx] } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  const auto* topic = c.graph.find("sns.topic.automation");
+  ASSERT_TRUE(topic);
+  EXPECT_EQ(topic->region, "us-west-2");
+  EXPECT_EQ(topic->attrs["name"], "oncall-pager");
+  EXPECT_FALSE(topic->attrs.contains("subscriptions"));  // the team's pager subscriptions stay
+  const auto p = publishes(c.asl);
+  EXPECT_EQ(p.failure, "@{sns.topic.automation#arn}");
+  EXPECT_EQ(p.approval, "@{sns.topic.automation#arn}");
+  EXPECT_EQ(p.notify_step, "@{sns.topic.notify#arn}");  // the runbook's "failed over" message, as drctl failover sends it
+  const auto& machine = *c.graph.find("stepfunctions.state_machine.failover");
+  EXPECT_NE(std::find(machine.depends_on.begin(), machine.depends_on.end(), "sns.topic.automation"),
+            machine.depends_on.end());
+  // The machine's role may publish to exactly these two topics.
+  json notify;
+  for (const auto& st : c.graph.find("iam.role.failover-automation")->attrs["policies"]["drctl-failover"]["Statement"])
+    if (st["Sid"] == "Notify") notify = st;
+  EXPECT_EQ(notify["Action"], json::array({"sns:Publish"}));
+  EXPECT_EQ(notify["Resource"], json::array({"@{sns.topic.automation#arn}", "@{sns.topic.notify#arn}"}));
+}
+
+TEST(Automation, ATopicArnIsUsedAsItIsAndMustBeInTheDrRegion) {
+  const std::string arn = "arn:aws:sns:us-west-2:111122223333:pager";
+  auto c = compile("automation: { failover: automatic, topic: '" + arn + "', trigger: { alarms: [x] } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  EXPECT_EQ(publishes(c.asl).failure, arn);
+  EXPECT_FALSE(c.graph.find("sns.topic.automation"));
+  c = compile("automation: { failover: automatic, topic: 'arn:aws:sns:us-east-1:111122223333:pager', trigger: { alarms: [x] } }\n");
+  ASSERT_TRUE(model::has_errors(c.diags));
+  EXPECT_EQ(c.diags.back().field, "automation.topic");
+  EXPECT_NE(c.diags.back().summary.find("not the DR region us-west-2"), std::string::npos) << dump(c.diags);
+  EXPECT_FALSE(c.graph.find("stepfunctions.state_machine.failover"));
+}
+
+TEST(Automation, WithoutNotifyATopicIsNeeded) {
+  auto without_notify = [](const std::string& automation) {
+    std::string yaml = stack_yaml(automation);
+    yaml.erase(yaml.find("notify:"), yaml.find('\n', yaml.find("notify:")) - yaml.find("notify:") + 1);
+    Compiled c{load(yaml), {}, {}, {}, {}};
+    c.graph = c.stack.graph;
+    add_automation(c.stack.topology, c.graph, source_paths(), c.diags);
+    return c;
+  };
+  auto c = without_notify("automation: { failover: automatic, trigger: { alarms: [x] } }\n");
+  ASSERT_TRUE(model::has_errors(c.diags));
+  EXPECT_EQ(c.diags.back().summary, "automation needs a notify: block or automation.topic");
+  c = without_notify("automation: { failover: automatic, topic: oncall, trigger: { alarms: [x] } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  EXPECT_EQ(c.graph.find("stepfunctions.state_machine.failover")->attrs["definition"]["States"]["Notify failure"]
+                ["Parameters"]["TopicArn"],
+            "@{sns.topic.automation#arn}");
+}
+
+// Route 53 health-check alarms live in us-east-1; the machine and its rule in us-west-2.
+TEST(Automation, AlarmsInAnotherRegionAreForwardedToTheDrRegionsBus) {
+  const auto c = compile("automation: { failover: automatic, trigger: { health_checks: true, alarms: [shop-api-5xx] } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  for (const auto& d : c.diags) EXPECT_EQ(d.summary.find("lives in"), std::string::npos) << d.summary;
+  const auto* health = c.graph.find("cloudwatch.alarm.dns-primary-health");
+  ASSERT_TRUE(health);
+  ASSERT_EQ(health->region, "us-east-1");
+  const std::string alarm = health->attrs["name"];
+
+  // The DR rule matches every trigger alarm: forwarded events keep their source and detail.
+  EXPECT_EQ(c.graph.find("events.rule.failover")->attrs["event_pattern"]["detail"]["alarmName"],
+            json::array({"shop-api-5xx", alarm}));
+  const auto* fwd = c.graph.find("events.rule.failover-us-east-1");
+  ASSERT_TRUE(fwd);
+  EXPECT_EQ(fwd->region, "us-east-1");
+  EXPECT_EQ(fwd->attrs["state"], "ENABLED");
+  EXPECT_EQ(fwd->attrs["event_pattern"]["detail"]["alarmName"], json::array({alarm}));  // only its region's alarms
+  const std::string bus = "arn:aws:events:us-west-2:@{events.rule.failover#account}:event-bus/default";
+  EXPECT_EQ(fwd->attrs["targets"],
+            (json::array({{{"id", "dr-bus"}, {"arn", bus}, {"role_arn", "@{iam.role.failover-forward#arn}"}}})));
+  for (const char* dep : {"events.rule.failover", "iam.role.failover-forward"})
+    EXPECT_NE(std::find(fwd->depends_on.begin(), fwd->depends_on.end(), dep), fwd->depends_on.end()) << dep;
+
+  const auto* role = c.graph.find("iam.role.failover-forward");
+  ASSERT_TRUE(role);
+  EXPECT_EQ(role->attrs["assume_role_policy"]["Statement"][0]["Principal"]["Service"], "events.amazonaws.com");
+  const auto& st = role->attrs["policies"]["drctl-forward-alarms"]["Statement"];
+  ASSERT_EQ(st.size(), 1u);
+  EXPECT_EQ(st[0]["Action"], json::array({"events:PutEvents"}));
+  EXPECT_EQ(st[0]["Resource"], bus);  // that bus only
+
+  // Only DR-region alarms: nothing to forward.
+  const auto dr_only = compile(kAutomatic);
+  EXPECT_FALSE(dr_only.graph.find("events.rule.failover-us-east-1"));
+  EXPECT_FALSE(dr_only.graph.find("iam.role.failover-forward"));
+}
+
+// The machine can describe alarms of its own region only: the flapping guard re-checks those,
+// and a run started by a forwarded alarm goes on after the wait instead of ending "Recovered"
+// because us-west-2 does not know an us-east-1 alarm.
+TEST(Automation, StabilisationRechecksOnlyTheDrRegionsAlarms) {
+  auto c = compile("automation: { failover: automatic, trigger: { health_checks: true, alarms: [shop-api-5xx], for: 5m } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  const auto& s = c.asl["States"];
+  EXPECT_EQ(s["Still alarming"]["Parameters"]["AlarmNames"], json::array({"shop-api-5xx"}));
+  const auto& choices = s["Still alarming?"]["Choices"];
+  ASSERT_EQ(choices.size(), 2u);
+  EXPECT_EQ(choices[1]["Next"], "Stage 1");
+  EXPECT_EQ(choices[1]["And"][1]["Not"], (json{{"Variable", "$.region"}, {"StringEquals", "us-west-2"}}));
+  EXPECT_EQ(s["Still alarming?"]["Default"], "Recovered");
+
+  c = compile("automation: { failover: automatic, trigger: { health_checks: true, for: 5m } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  EXPECT_EQ(c.asl["States"]["Stabilise"]["Next"], "Stage 1");  // nothing it could describe
+  EXPECT_FALSE(c.asl["States"].contains("Still alarming"));
+  EXPECT_EQ(c.graph.find("iam.role.failover-automation")->attrs.dump().find("cloudwatch:DescribeAlarms"), std::string::npos);
+}
+
+// The plan's runbook diff (plan/runbook_diff.h) reads what this compiler writes: a workload
+// removed and another changed read as step lines, not as ASL paths.
+TEST(Automation, PlanRunbookDiffReadsTheCompiledMachine) {
+  auto machine_of = [](std::string yaml) {
+    Compiled c{load(yaml), {}, {}, {}, {}};
+    c.graph = c.stack.graph;
+    add_automation(c.stack.topology, c.graph, source_paths(), c.diags);
+    EXPECT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+    return c.graph.find("stepfunctions.state_machine.failover")->attrs;
+  };
+  const std::string yaml = stack_yaml(kAutomatic);
+  std::string changed = yaml;
+  changed.replace(changed.find("standby: 1, failover: 3"), 23, "standby: 1, failover: 5");
+  changed.erase(changed.find("  web:"), changed.find('\n', changed.find("  web:")) - changed.find("  web:") + 1);
+  const auto lines = plan::runbook_diff(machine_of(yaml), machine_of(changed));
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "- step op.asg_scale.web (stage 1: autoscaling updateAutoScalingGroup)",
+                       "~ step op.ecs_scale.api: DesiredCount 3 -> 5",
+                       "- check op.asg_scale.web (readiness: autoscaling describeAutoScalingGroups)"}))
+      << testing::PrintToString(lines);
+}
+
+TEST(Automation, KillSwitchDisablesTheForwardingRuleToo) {
+  const auto c = compile("automation: { failover: automatic, enabled: false, trigger: { health_checks: true } }\n");
+  ASSERT_FALSE(model::has_errors(c.diags)) << dump(c.diags);
+  EXPECT_EQ(c.graph.find("events.rule.failover-us-east-1")->attrs["state"], "DISABLED");
 }
 
 }  // namespace

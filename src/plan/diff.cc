@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "plan/runbook_diff.h"
 #include "resources/resource_type.h"
 
 namespace plan {
@@ -183,6 +184,8 @@ Plan diff(const DiffInput& in) {
     }
     p.changes.push_back(std::move(c));
   }
+  for (auto& c : p.changes)
+    if (c.action != Action::noop) c.runbook = runbook_diff(c.before, c.after);
   std::sort(p.changes.begin(), p.changes.end(),
             [](const Change& a, const Change& b) { return a.address < b.address; });
   return p;

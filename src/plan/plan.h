@@ -38,6 +38,9 @@ struct Change {
   nlohmann::json before;       // live attributes (null when absent)
   nlohmann::json after;        // desired attributes; references may remain unresolved
   std::vector<AttrChange> attrs;
+  // A failover state machine's change as runbook steps ("+ step op.rds_promote.orders (...)",
+  // plan/runbook_diff.h); empty for every other change.
+  std::vector<std::string> runbook;
   std::vector<std::string> depends_on;
   bool data_bearing = false;   // destroy/replace loses data
   std::optional<model::SourceRange> where;

@@ -34,6 +34,7 @@ nlohmann::json to_json(const Plan& p) {
                        {"reason", c.reason}, {"cloud_id", c.cloud_id}, {"before", c.before},
                        {"after", c.after}, {"attributes", attrs}, {"depends_on", c.depends_on},
                        {"data_bearing", c.data_bearing}, {"source", where_json(c.where)}});
+    if (!c.runbook.empty()) changes.back()["runbook"] = c.runbook;  // only state machines have one
   }
   nlohmann::json diags = nlohmann::json::array();
   for (const auto& d : p.diagnostics)
@@ -99,6 +100,7 @@ std::optional<Plan> from_json(const nlohmann::json& j, std::string& error) {
         c.attrs.push_back({a.at("path").get<std::string>(), a.value("before", nlohmann::json()),
                            a.value("after", nlohmann::json()), a.value("after_unknown", false),
                            a.value("forces_replace", false)});
+      c.runbook = cj.value("runbook", std::vector<std::string>{});
       c.depends_on = cj.value("depends_on", std::vector<std::string>{});
       c.data_bearing = cj.value("data_bearing", false);
       c.where = where_from(cj.value("source", nlohmann::json()));

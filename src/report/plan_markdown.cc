@@ -126,12 +126,22 @@ std::string change_diff(const plan::Change& c) {
                      html(c.address), plan::action_name(c.action), body);
 }
 
-std::string workload_tables(const plan::Plan& p, bool details) {
+// A state machine's change as runbook steps (plan/runbook_diff.h), shown open: it is what a
+// reviewer of unattended failover reads, where the ASL diff is not.
+std::string runbook_block(const plan::Change& c) {
+  std::string body;
+  for (const auto& line : c.runbook) body += line + "\n";
+  return fmt::format("**Runbook {} by {}** ({}):\n\n````diff\n{}````\n\n",
+                     c.action == plan::Action::create ? "deployed" : "changed", code(c.address),
+                     plan::action_name(c.action), body);
+}
+
+std::string workload_tables(const plan::Plan& p, bool details, bool runbooks) {
   std::string out = "### Changes by workload\n\n";
   bool any = false;
   for (const auto& [workload, changes] : by_workload(p)) {
     int unchanged = 0;
-    std::string rows, diffs;
+    std::string rows, diffs, steps;
     for (const auto* c : changes) {
       if (c->action == plan::Action::noop) {
         ++unchanged;
@@ -139,13 +149,14 @@ std::string workload_tables(const plan::Plan& p, bool details) {
       }
       rows += fmt::format("| {} | {} | {} | {} | {} |\n", symbol(c->action), code(c->address),
                           plan::action_name(c->action), cell(c->region), cell(c->reason));
+      if (runbooks && !c->runbook.empty()) steps += runbook_block(*c);
       if (details) diffs += change_diff(*c);
     }
     if (rows.empty()) continue;
     any = true;
     out += fmt::format("#### {}\n\n| | Resource | Action | Region | Why |\n|---|---|---|---|---|\n{}", code(workload_name(workload)), rows);
     if (unchanged) out += fmt::format("\n_{} more resource{} unchanged._\n", unchanged, unchanged == 1 ? "" : "s");
-    out += "\n" + diffs + (diffs.empty() ? "" : "\n");
+    out += "\n" + steps + diffs + (diffs.empty() ? "" : "\n");
   }
   if (!any) out += "No resource changes.\n\n";
   return out;
@@ -295,7 +306,8 @@ std::string render(const PlanMarkdownInput& in, Level level) {
   }
   if (!p.refreshed) out += "> [!NOTE]\n> Not refreshed: the state's last read stands in for AWS.\n\n";
   out += cautions(p);
-  out += level >= Level::summary_tables ? summary_table(p) : workload_tables(p, level == Level::full);
+  out += level >= Level::summary_tables ? summary_table(p)
+                                        : workload_tables(p, level == Level::full, level <= Level::no_details);
   out += dr_impact(in, checks, level == Level::no_diagram);
   if (in.graph && level != Level::no_diagram)
     out += diagram(*in.graph, level >= Level::summary_diagram || in.graph->nodes.size() > kMaxDiagramNodes);

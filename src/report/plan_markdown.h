@@ -3,7 +3,9 @@
 // Sections, in order: a hidden marker "<!-- drctl-plan stack=NAME -->" (CI finds and updates its
 // own comment by it); the summary line ("N to add, N to change, N to replace, N to destroy,
 // N to import"); data-loss cautions; one table per workload with changes (stack-level resources
-// under "(stack)"), each followed by the per-resource attribute diffs in collapsible <details>;
+// under "(stack)"), each followed by the runbook steps a failover state machine's change adds,
+// removes or changes (plan::Change::runbook, shown open) and the per-resource attribute diffs
+// in collapsible <details>;
 // the DR impact (achievable RPO/RTO per workload before -> after, strategy changes, the checks
 // that fail or warn); a Mermaid diagram of the topology (graph_view.h).
 //
@@ -13,9 +15,10 @@
 //
 // Size: the whole comment stays within `max_chars` bytes (GitHub's limit is 65,536 characters;
 // bytes are never fewer). When the full form is longer, it degrades step by step and says so
-// at the top: first the per-resource details go, then the workload tables become one summary
-// table, then the diagram becomes one node per workload, then the diagram goes and the list of
-// checks is cut. The diagram is per workload from the start for graphs of more than 50 nodes.
+// at the top: first the per-resource details go, then the workload tables (and the runbook
+// steps with them) become one summary table, then the diagram becomes one node per workload,
+// then the diagram goes and the list of checks is cut. The diagram is per workload from the
+// start for graphs of more than 50 nodes.
 // Pure; thread-safe.
 #pragma once
 

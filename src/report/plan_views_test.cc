@@ -29,6 +29,7 @@
 #include "report/graph_view.h"
 #include "report/plan_markdown.h"
 #include "report/sarif.h"
+#include "report/text.h"
 
 namespace {
 
@@ -208,6 +209,46 @@ TEST_F(PlanViews, MarkdownShrinksStepByStepToFitAndSaysSo) {
   const std::string tiny = markdown(l, p, std::nullopt, 2000);
   EXPECT_LE(tiny.size(), 2000u);
   EXPECT_NE(tiny.find("**Plan:**"), std::string::npos) << tiny;
+}
+
+// A failover state machine's change carries its runbook diff (plan/runbook_diff.h); both
+// views print those lines, so reviewers read steps, not ASL.
+TEST_F(PlanViews, TextAndMarkdownShowTheRunbookStepsOfAStateMachineChange) {
+  const auto l = load("examples/quickstart");
+  auto p = create_everything(l);
+  plan::Change c;
+  c.address = "stepfunctions.state_machine.failover";
+  c.type = "stepfunctions.state_machine";
+  c.region = "us-west-2";
+  c.action = plan::Action::update;
+  c.reason = "differs: definition.States.Stage 1.Branches[1]";
+  c.attrs.push_back({"definition.States.Stage 1.Branches[1]", json::object(), json::object(), false, false});
+  c.runbook = {"+ step op.rds_promote.billing (stage 1: rds promoteReadReplica, rds describeDBInstances)",
+               "~ step op.ecs_scale.api: DesiredCount 3 -> 5"};
+  p.changes.push_back(c);
+
+  const std::string text = report::plan_text(p, report::Style{});
+  EXPECT_NE(text.find("      runbook:\n"
+                      "        + step op.rds_promote.billing (stage 1: rds promoteReadReplica, rds describeDBInstances)\n"
+                      "        ~ step op.ecs_scale.api: DesiredCount 3 -> 5\n"),
+            std::string::npos)
+      << text;
+
+  const std::string md = markdown(l, p);
+  EXPECT_NE(md.find("**Runbook changed by `stepfunctions.state_machine.failover`** (update):\n\n````diff\n"
+                    "+ step op.rds_promote.billing (stage 1: rds promoteReadReplica, rds describeDBInstances)\n"
+                    "~ step op.ecs_scale.api: DesiredCount 3 -> 5\n````"),
+            std::string::npos)
+      << md;
+  // The steps stay when the per-resource details are dropped to fit; they go with the tables.
+  const std::string no_details = markdown(l, p, std::nullopt, md.size() - 1);
+  ASSERT_NE(no_details.find("per-resource details left out."), std::string::npos) << no_details;
+  EXPECT_NE(no_details.find("~ step op.ecs_scale.api: DesiredCount 3 -> 5"), std::string::npos);
+
+  // Other changes have no runbook section.
+  p.changes.back().runbook.clear();
+  EXPECT_EQ(report::plan_text(p, report::Style{}).find("runbook:"), std::string::npos);
+  EXPECT_EQ(markdown(l, p).find("**Runbook"), std::string::npos);
 }
 
 TEST(PlanMarkdown, BlockedPlanListsTheFailingChecksAtTheirLines) {

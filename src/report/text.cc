@@ -19,6 +19,16 @@ std::string symbol(plan::Action a, const Style& s) {
   return "?";
 }
 
+// "+ step ...", "- step ...", "~ step ...": coloured by their sign, like the change symbols.
+std::string runbook_line(const std::string& line, const Style& s) {
+  switch (line.empty() ? ' ' : line[0]) {
+    case '+': return s.green(line);
+    case '-': return s.red(line);
+    case '~': return s.yellow(line);
+    default: return line;
+  }
+}
+
 }  // namespace
 
 std::string value_text(const nlohmann::json& v) {
@@ -45,6 +55,10 @@ std::string plan_text(const plan::Plan& p, const Style& style) {
         out += fmt::format("      {:<22} {} -> {}{}\n", a.path, value_text(a.before),
                            a.after_unknown ? "(known after apply)" : value_text(a.after),
                            a.forces_replace ? style.red("  # forces replacement") : "");
+    }
+    if (!c.runbook.empty()) {
+      out += "      runbook:\n";
+      for (const auto& line : c.runbook) out += "        " + runbook_line(line, style) + "\n";
     }
     if (c.data_bearing && (c.action == plan::Action::destroy || c.action == plan::Action::replace))
       out += "      " + style.red("!! this deletes the data " + c.address + " holds") + "\n";

@@ -109,6 +109,8 @@ TEST(EventsRule, ReadReportsPatternTargetsAndState) {
   ASSERT_EQ(h.calls(), (Calls{kEvents + "DescribeRule", kEvents + "ListTargetsByRule", kEvents + "ListTagsForResource"}));
   const auto& live = out.at("events.rule.failover").live.attrs;
   for (const char* k : {"event_pattern", "targets", "state", "tags", "description"}) EXPECT_EQ(live[k], rule()[k]) << k;
+  // The account, for a forwarding rule in another region that names this region's bus.
+  EXPECT_EQ(live["account"], "1");
 }
 
 TEST(EventsRule, MissingRuleIsAbsent) {
@@ -139,6 +141,37 @@ TEST(EventsRule, ExtraTargetsAreRemoved) {
   ASSERT_TRUE(events_rule_type().update(h.ctx, want_rule(), have));
   EXPECT_EQ(h.calls()[0], kEvents + "RemoveTargets");
   EXPECT_EQ(h.json_body(0)["Ids"], json::array({"stray"}));
+}
+
+// Both types converge tags through the shared JSON-protocol helper, each with its service's
+// member names (Step Functions: resourceArn/tags/key; EventBridge: ResourceARN/Tags/Key).
+TEST(JsonTagging, EachTypeSendsItsServicesMemberNames) {
+  Harness h;
+  Live have{kArn, machine()};
+  have.attrs["arn"] = kArn;
+  have.attrs["tags"] = {{"drctl:stack", "old"}, {"stray", "x"}};
+  sfn_reply(h, "{}");
+  sfn_reply(h, "{}");
+  described_machine(h, kDefinition.dump());
+  ASSERT_TRUE(stepfunctions_state_machine_type().update(h.ctx, want_machine(), have));
+  ASSERT_EQ(h.calls()[0], kSfn + "TagResource");
+  EXPECT_EQ(h.json_body(0), (json{{"resourceArn", kArn}, {"tags", {{{"key", "drctl:stack"}, {"value", "shop"}}}}}));
+  ASSERT_EQ(h.calls()[1], kSfn + "UntagResource");
+  EXPECT_EQ(h.json_body(1), (json{{"resourceArn", kArn}, {"tagKeys", {"stray"}}}));
+
+  Harness e;
+  Live rule_have{"drctl-shop-failover", rule()};
+  rule_have.attrs["arn"] = "arn:aws:events:us-west-2:1:rule/x";
+  rule_have.attrs["tags"] = {{"stray", "x"}};
+  ev_reply(e, "{}");
+  ev_reply(e, "{}");
+  found_rule(e, "ENABLED");
+  ASSERT_TRUE(events_rule_type().update(e.ctx, want_rule(), rule_have));
+  ASSERT_EQ(e.calls()[0], kEvents + "TagResource");
+  EXPECT_EQ(e.json_body(0), (json{{"ResourceARN", "arn:aws:events:us-west-2:1:rule/x"},
+                                  {"Tags", {{{"Key", "drctl:stack"}, {"Value", "shop"}}}}}));
+  ASSERT_EQ(e.calls()[1], kEvents + "UntagResource");
+  EXPECT_EQ(e.json_body(1), (json{{"ResourceARN", "arn:aws:events:us-west-2:1:rule/x"}, {"TagKeys", {"stray"}}}));
 }
 
 }  // namespace

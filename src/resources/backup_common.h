@@ -22,7 +22,8 @@ aws::Result<nlohmann::json> call(aws::Client& c, const std::string& region, cons
 model::Status<aws::AwsError> paginate(aws::Client& c, const std::string& region, aws::RestRequest r,
                                       const std::function<bool(const nlohmann::json&)>& on_page);
 
-// Every tag of a vault or plan ARN (ListTags, paginated).
+// Every tag of a vault or plan ARN (ListTags, paginated). Reads of many use tag_index.h; this
+// is for the create paths, which adopt one object.
 aws::Result<TagMap> list_tags(aws::Client& c, const std::string& region, const std::string& arn);
 
 // Brings the ARN's tags from `have` to `want` with TagResource / UntagResource.

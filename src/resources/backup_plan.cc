@@ -3,7 +3,10 @@
 //
 // Read: a target with an id is read with GetBackupPlan; targets without one are found with a
 // single ListBackupPlans (paginated) by name, preferring the plan carrying our
-// CreatorRequestId. A deleted plan (DeletionDate set) counts as absent.
+// CreatorRequestId. A deleted plan (DeletionDate set) counts as absent. Tags come from one tag
+// index for the region (GetResources "backup:backup-plan", see tag_index.h), read only if a
+// plan exists, instead of a ListTags per plan; a plan the index does not list has no tags.
+// GetBackupPlan stays one call per plan: no listing carries the rules.
 // Destroy deletes only the plan. AWS refuses to delete a plan that still has selections; apply
 // orders destroys by dependency, so drctl's own selections (which reference the plan id) are
 // gone first, and a selection drctl does not manage makes the delete fail visibly rather than
@@ -11,6 +14,7 @@
 #include "resources/backup_common.h"
 #include "resources/backup_plan_map.h"
 #include "resources/common.h"
+#include "resources/tag_index.h"
 #include "resources/types.h"
 
 namespace resources {
@@ -22,9 +26,9 @@ struct PlanRef {
   std::string id, arn, version_id;
 };
 
-// GetBackupPlan + ListTags as the README shape; nullopt when absent or deleted.
-aws::Result<std::optional<Live>> read_plan(aws::Client& c, const std::string& region,
-                                           const std::string& id, const json* desired) {
+// GetBackupPlan as the README shape, without tags; nullopt when absent or deleted.
+aws::Result<std::optional<Live>> get_plan(aws::Client& c, const std::string& region,
+                                          const std::string& id, const json* desired) {
   auto res = backup::call(c, region, backup::request("GetBackupPlan", "GET", "/backup/plans/" + id + "/"));
   if (!res) {
     if (has_code(res.error(), {"ResourceNotFoundException"})) return std::optional<Live>();
@@ -32,14 +36,22 @@ aws::Result<std::optional<Live>> read_plan(aws::Client& c, const std::string& re
   }
   if (res->contains("DeletionDate") && !(*res)["DeletionDate"].is_null()) return std::optional<Live>();
   const auto arn = get_string(*res, "BackupPlanArn", "");
-  auto tags = backup::list_tags(c, region, arn);
-  if (!tags) return model::err(tags.error());
   json attrs = backup::plan_attrs(res->value("BackupPlan", json::object()), desired);
-  attrs["tags"] = tag_json(*tags);
   attrs["id"] = get_string(*res, "BackupPlanId", id);
   attrs["arn"] = arn;
   attrs["version_id"] = get_string(*res, "VersionId", "");
   return std::optional<Live>(Live{attrs["id"].get<std::string>(), attrs});
+}
+
+// One plan with its own ListTags: the create path, which has a single plan to adopt.
+aws::Result<std::optional<Live>> read_plan(aws::Client& c, const std::string& region,
+                                           const std::string& id, const json* desired) {
+  auto plan = get_plan(c, region, id, desired);
+  if (!plan || !*plan) return plan;
+  auto tags = backup::list_tags(c, region, str_attr((*plan)->attrs, "arn"));
+  if (!tags) return model::err(tags.error());
+  (*plan)->attrs["tags"] = tag_json(*tags);
+  return plan;
 }
 
 // Every live (not deleted) plan, grouped by name (ListBackupPlans, paginated).
@@ -102,6 +114,7 @@ class BackupPlan final : public ResourceType {
                                           std::span<const Target> targets) const override {
     std::map<std::string, ReadOutcome> out;
     std::optional<std::map<std::string, std::vector<json>>> by_name;  // listed only if needed
+    std::map<std::string, Live> plans;  // found, by address: tagged after the loop
     for (const auto& t : targets) {
       std::string id = t.id;
       if (id.empty()) {
@@ -120,9 +133,20 @@ class BackupPlan final : public ResourceType {
           continue;
         }
       }
-      auto plan = read_plan(ctx.aws, region, id, &t.attrs);
+      auto plan = get_plan(ctx.aws, region, id, &t.attrs);
       if (!plan) out[t.address] = failed(plan.error());
-      else out[t.address] = *plan ? found(std::move(**plan)) : absent();
+      else if (!*plan) out[t.address] = absent();
+      else plans.emplace(t.address, std::move(**plan));
+    }
+    if (plans.empty()) return out;
+    auto tags = tag_index(ctx.aws, region, {"backup:backup-plan"});
+    for (auto& [address, live] : plans) {
+      if (!tags) {  // never "no tags"
+        out[address] = failed(tags.error());
+        continue;
+      }
+      live.attrs["tags"] = tag_json(tags_in(*tags, str_attr(live.attrs, "arn")));
+      out[address] = found(std::move(live));
     }
     return out;
   }

@@ -2,6 +2,7 @@
 
 #include "resources/backup_plan_map.h"
 #include "resources/common.h"
+#include "resources/tag_index_test_support.h"
 #include "resources/test_support.h"
 #include "resources/types.h"
 
@@ -65,10 +66,11 @@ TEST(BackupPlan, CreateSendsThePlanTagsAndAStableCreatorRequestId) {
 TEST(BackupPlan, ReadByIdMapsToTheReadmeShape) {
   Harness h;
   h.reply(200, "backup/get_backup_plan.json");
-  h.reply(200, "backup/list_tags_plan.json");
+  h.reply(200, "tagging/get_resources_plans.json");
   const Target targets[] = {want(desired(), kId)};
   const auto o = backup_plan_type().read(h.ctx, "us-east-1", targets).at(kAddress);
-  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup/plans/" + kId + "/", "GET backup:" + kTagsPath + "/"}));
+  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup/plans/" + kId + "/", test::kGetResources}));
+  EXPECT_EQ(h.json_body(1), (json{{"ResourceTypeFilters", {"backup:backup-plan"}}, {"ResourcesPerPage", 100}}));
   ASSERT_EQ(o.status, ReadStatus::found);
   EXPECT_EQ(o.live.id, kId);
   EXPECT_EQ(o.live.attrs, live_attrs());
@@ -78,14 +80,50 @@ TEST(BackupPlan, ReadWithoutIdFindsTheLivePlanByNameSkippingDeletedOnes) {
   Harness h;
   h.reply(200, "backup/list_backup_plans.json");
   h.reply(200, "backup/get_backup_plan.json");
-  h.reply(200, "backup/list_tags_plan.json");
+  h.reply(200, "tagging/get_resources_plans.json");
   const Target targets[] = {want(), test::target("backup.plan.none", "us-east-1", {{"name", "drctl-shop-prod-none"}})};
   auto out = backup_plan_type().read(h.ctx, "us-east-1", targets);
-  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup/plans/", "GET backup:/backup/plans/" + kId + "/",
-                              "GET backup:" + kTagsPath + "/"}));
+  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup/plans/", "GET backup:/backup/plans/" + kId + "/", test::kGetResources}));
   EXPECT_EQ(out.at(kAddress).status, ReadStatus::found);
   EXPECT_EQ(out.at(kAddress).live.id, kId);
   EXPECT_EQ(out.at("backup.plan.none").status, ReadStatus::absent);
+}
+
+// Tags of every plan come from one GetResources pass, not a ListTags per plan. A plan the
+// tagging API does not list is untagged ({}); a failed tag read fails the plans that exist.
+TEST(BackupPlan, TagsOfManyPlansComeFromOneTagIndex) {
+  const std::string other = "1111bbbb-0000-4000-8000-000000000000";
+  Harness h;
+  h.reply(200, "backup/get_backup_plan.json");
+  h.reply(200, R"({"BackupPlan": {"BackupPlanName": "drctl-shop-prod-daily", "Rules": []}, "BackupPlanId": ")" + other +
+                   R"(", "BackupPlanArn": "arn:aws:backup:us-east-1:111122223333:backup-plan:)" + other + R"("})");
+  h.reply(200, "tagging/get_resources_plans.json");  // lists the second with "Tags": []
+  const Target targets[] = {want(desired(), kId), test::target("backup.plan.daily", "us-east-1", {{"name", "drctl-shop-prod-daily"}}, other)};
+  auto out = backup_plan_type().read(h.ctx, "us-east-1", targets);
+  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup/plans/" + kId + "/", "GET backup:/backup/plans/" + other + "/",
+                              test::kGetResources}));
+  ASSERT_EQ(out.at(kAddress).status, ReadStatus::found);
+  EXPECT_EQ(out.at(kAddress).live.attrs["tags"], desired()["tags"]);
+  ASSERT_EQ(out.at("backup.plan.daily").status, ReadStatus::found);
+  EXPECT_EQ(out.at("backup.plan.daily").live.attrs["tags"], json::object());
+
+  Harness untagged;
+  untagged.reply(200, "backup/get_backup_plan.json");
+  untagged.reply(200, test::get_resources_reply({}, {}));
+  const Target one[] = {want(desired(), kId)};
+  ASSERT_EQ(backup_plan_type().read(untagged.ctx, "us-east-1", one).at(kAddress).status, ReadStatus::found);
+
+  Harness denied;
+  denied.reply(200, "backup/get_backup_plan.json");
+  denied.reply(400, "tagging/access_denied.json");
+  const auto o = backup_plan_type().read(denied.ctx, "us-east-1", one).at(kAddress);
+  ASSERT_EQ(o.status, ReadStatus::failed);
+  EXPECT_EQ(o.error->code, "AccessDeniedException");
+
+  Harness gone;  // no plan exists: no tag read
+  gone.backup_error(404, "ResourceNotFoundException", "backup/not_found.json");
+  EXPECT_EQ(backup_plan_type().read(gone.ctx, "us-east-1", one).at(kAddress).status, ReadStatus::absent);
+  EXPECT_EQ(gone.calls().size(), 1u);
 }
 
 TEST(BackupPlan, NotFoundIsAbsentServerErrorIsFailed) {

@@ -2,8 +2,10 @@
 // recovery points are the backups themselves.
 //
 // Read lists vaults once (ListBackupVaults, paginated: its members carry Locked,
-// MinRetentionDays, MaxRetentionDays and LockDate, so the lock costs no extra call) and reads
-// tags only for the wanted vaults found. Create passes a CreatorRequestId derived from the
+// MinRetentionDays, MaxRetentionDays and LockDate, so the lock costs no extra call) and, if a
+// wanted vault exists, reads the tags of the region's vaults in one tag index (GetResources
+// "backup:backup-vault", see tag_index.h) instead of a ListTags per vault; a vault the index
+// does not list has no tags. Create passes a CreatorRequestId derived from the
 // address; a vault that already exists (an interrupted earlier run) is adopted and its tags
 // and lock converged.
 //
@@ -19,6 +21,7 @@
 
 #include "resources/backup_common.h"
 #include "resources/common.h"
+#include "resources/tag_index.h"
 #include "resources/types.h"
 
 namespace resources {
@@ -121,6 +124,8 @@ class BackupVault final : public ResourceType {
       return out;
     }
 
+    aws::Result<TagIndex> tags = TagIndex{};
+    if (!existing.empty()) tags = tag_index(ctx.aws, region, {"backup:backup-vault"});
     for (const auto& t : targets) {
       const auto name = id_or_attr(t, "name");
       auto it = existing.find(name);
@@ -128,12 +133,11 @@ class BackupVault final : public ResourceType {
         out[t.address] = absent();
         continue;
       }
-      auto tags = backup::list_tags(ctx.aws, region, it->second.arn);
-      if (!tags) {
+      if (!tags) {  // never "no tags"
         out[t.address] = failed(tags.error());
         continue;
       }
-      Live live{name, {{"name", name}, {"arn", it->second.arn}, {"tags", tag_json(*tags)}}};
+      Live live{name, {{"name", name}, {"arn", it->second.arn}, {"tags", tag_json(tags_in(*tags, it->second.arn))}}};
       if (!it->second.encryption_key_arn.empty()) live.attrs["encryption_key_arn"] = it->second.encryption_key_arn;
       if (auto lock = read_lock(it->second.member, t.attrs)) live.attrs["lock"] = *lock;
       if (const auto& m = it->second.member; m.contains("LockDate") && !m["LockDate"].is_null())

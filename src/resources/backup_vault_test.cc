@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "resources/common.h"
+#include "resources/tag_index_test_support.h"
 #include "resources/test_support.h"
 #include "resources/types.h"
 
@@ -45,13 +46,14 @@ TEST(BackupVault, CreateOfAnExistingVaultAdoptsItAndConvergesTags) {
   EXPECT_EQ(h.json_body(3), (json{{"Tags", {{"drctl:address", kAddress}}}}));
 }
 
-TEST(BackupVault, ReadListsOnceAndReadsTagsOfWantedVaultsOnly) {
+TEST(BackupVault, ReadListsOnceAndTagsFromOneGetResourcesPass) {
   Harness h;
   h.reply(200, "backup/list_backup_vaults.json");
-  h.reply(200, "backup/list_tags_vault.json");
+  h.reply(200, "tagging/get_resources_vaults.json");
   const Target targets[] = {want(), test::target("backup.vault.dr", "us-east-1", {{"name", "drctl-shop-prod-missing"}})};
   auto out = backup_vault_type().read(h.ctx, "us-east-1", targets);
-  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup-vaults/", "GET backup:" + kTagsPath + "/"}));
+  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup-vaults/", test::kGetResources}));
+  EXPECT_EQ(h.json_body(1), (json{{"ResourceTypeFilters", {"backup:backup-vault"}}, {"ResourcesPerPage", 100}}));
   EXPECT_EQ(out.at("backup.vault.dr").status, ReadStatus::absent);
   const auto& o = out.at(kAddress);
   ASSERT_EQ(o.status, ReadStatus::found);
@@ -65,10 +67,64 @@ TEST(BackupVault, ReadFollowsNextToken) {
   Harness h;
   h.reply(200, R"({"BackupVaultList": [], "NextToken": "page-2"})");
   h.reply(200, "backup/list_backup_vaults.json");
-  h.reply(200, "backup/list_tags_vault.json");
+  h.reply(200, "tagging/get_resources_vaults.json");
   const Target targets[] = {want()};
   EXPECT_EQ(backup_vault_type().read(h.ctx, "us-east-1", targets).at(kAddress).status, ReadStatus::found);
   EXPECT_EQ(h.calls()[1], "GET backup:/backup-vaults/?nextToken=page-2");
+}
+
+// Issue 6: 150 vaults in a region cost ceil(150 / page) ListBackupVaults and 2 GetResources
+// pages, not 150 ListTags.
+TEST(BackupVault, ReadOf150VaultsTagsThemWithTwoGetResourcesPages) {
+  auto name = [](int i) { return "v" + std::to_string(i); };
+  auto arn = [&](int i) { return "arn:aws:backup:us-east-1:111122223333:backup-vault:" + name(i); };
+  Harness h;
+  h.fake->set_handler([&](const aws::HttpRequest& r) {
+    const bool get_resources = test::is_get_resources(r);
+    const bool first = get_resources ? test::pagination_token(r).empty() : r.url.find("nextToken") == std::string::npos;
+    json list = json::array();
+    for (int i = first ? 0 : 100; i < (first ? 100 : 150); ++i)
+      list.push_back(get_resources ? json{{"ResourceARN", arn(i)}, {"Tags", {{{"Key", "drctl:stack"}, {"Value", "shop-prod"}}}}}
+                                   : json{{"BackupVaultName", name(i)}, {"BackupVaultArn", arn(i)}});
+    const json body = get_resources ? json{{"ResourceTagMappingList", list}, {"PaginationToken", first ? "next" : ""}}
+                                    : json{{"BackupVaultList", list}, {"NextToken", first ? json("next") : json()}};
+    return fakes::SendResult(aws::HttpResponse{200, {}, body.dump()});
+  });
+  std::vector<Target> targets;
+  for (int i = 0; i < 150; ++i) targets.push_back(test::target("backup.vault." + name(i), "us-east-1", {{"name", name(i)}}));
+  auto out = backup_vault_type().read(h.ctx, "us-east-1", targets);
+  EXPECT_EQ(h.calls(), (Calls{"GET backup:/backup-vaults/", "GET backup:/backup-vaults/?nextToken=next",
+                              test::kGetResources, test::kGetResources}));
+  ASSERT_EQ(out.size(), 150u);
+  for (int i = 0; i < 150; ++i) {
+    ASSERT_EQ(out.at("backup.vault." + name(i)).status, ReadStatus::found) << i;
+    EXPECT_EQ(out.at("backup.vault." + name(i)).live.attrs["tags"], (json{{"drctl:stack", "shop-prod"}})) << i;
+  }
+}
+
+// The tagging API lists only tagged resources: a vault it does not list is found, with {}.
+// A failed tag read fails the vaults that exist, never "no tags"; with none found, no tag read.
+TEST(BackupVault, UntaggedIsFoundWithNoTagsAndAFailedTagReadIsFailed) {
+  const Target targets[] = {want(), test::target("backup.vault.dr", "us-east-1", {{"name", "drctl-shop-prod-missing"}})};
+  Harness untagged;
+  untagged.reply(200, "backup/list_backup_vaults.json");
+  untagged.reply(200, test::get_resources_reply({}, {}));
+  auto out = backup_vault_type().read(untagged.ctx, "us-east-1", targets);
+  ASSERT_EQ(out.at(kAddress).status, ReadStatus::found);
+  EXPECT_EQ(out.at(kAddress).live.attrs["tags"], json::object());
+
+  Harness denied;
+  denied.reply(200, "backup/list_backup_vaults.json");
+  denied.reply(400, "tagging/access_denied.json");
+  out = backup_vault_type().read(denied.ctx, "us-east-1", targets);
+  ASSERT_EQ(out.at(kAddress).status, ReadStatus::failed);
+  EXPECT_EQ(out.at(kAddress).error->code, "AccessDeniedException");
+  EXPECT_EQ(out.at("backup.vault.dr").status, ReadStatus::absent);
+
+  Harness none;
+  none.reply(200, R"({"BackupVaultList": []})");
+  EXPECT_EQ(backup_vault_type().read(none.ctx, "us-east-1", targets).at(kAddress).status, ReadStatus::absent);
+  EXPECT_EQ(none.calls(), (Calls{"GET backup:/backup-vaults/"}));
 }
 
 TEST(BackupVault, ServiceErrorIsFailed) {
@@ -117,7 +173,7 @@ TEST(BackupVault, CreateWithALockPutsTheLockConfiguration) {
 TEST(BackupVault, ReadReportsTheLockFromTheListingWithoutExtraCalls) {
   Harness h;
   h.reply(200, "backup/list_backup_vaults_locked.json");
-  h.reply(200, "backup/list_tags_vault.json");
+  h.reply(200, "tagging/get_resources_vaults.json");
   const Target targets[] = {
       want(locked({{"min_retention_days", 30}, {"max_retention_days", 400}, {"changeable_for_days", 3}}))};
   const auto o = backup_vault_type().read(h.ctx, "us-east-1", targets).at(kAddress);
@@ -134,7 +190,7 @@ TEST(BackupVault, ReadReportsTheLockFromTheListingWithoutExtraCalls) {
 TEST(BackupVault, ReadOfAnUnlockedVaultHasNoLockKeyUnlessOneIsManaged) {
   Harness plain;
   plain.reply(200, "backup/list_backup_vaults.json");
-  plain.reply(200, "backup/list_tags_vault.json");
+  plain.reply(200, "tagging/get_resources_vaults.json");
   const Target unmanaged[] = {want()};
   const auto o = backup_vault_type().read(plain.ctx, "us-east-1", unmanaged).at(kAddress);
   ASSERT_EQ(o.status, ReadStatus::found);
@@ -143,7 +199,7 @@ TEST(BackupVault, ReadOfAnUnlockedVaultHasNoLockKeyUnlessOneIsManaged) {
 
   Harness managed;
   managed.reply(200, "backup/list_backup_vaults.json");
-  managed.reply(200, "backup/list_tags_vault.json");
+  managed.reply(200, "tagging/get_resources_vaults.json");
   const Target wanted[] = {want(locked({{"min_retention_days", 30}}))};
   EXPECT_EQ(backup_vault_type().read(managed.ctx, "us-east-1", wanted).at(kAddress).live.attrs["lock"],
             json::object());

@@ -3,7 +3,9 @@
 // name "monitoring"): moto has no CBOR, and query is what every SDK still accepts.
 //
 // Read: DescribeAlarms with up to 100 AlarmNames per call (MaxRecords 100, NextToken pages)
-// once per region for every target, then ListTagsForResource per alarm found. Numbers are
+// once per region for every target, then, if any alarm exists, one tag index for the region
+// (GetResources "cloudwatch:alarm", see tag_index.h) instead of a ListTagsForResource per
+// alarm; an alarm the index does not list has no tags. Numbers are
 // normalised (300.0 -> 300) and action lists ordered like desired, so equal alarms never diff.
 // PutMetricAlarm is an upsert that replaces the whole definition: create sends it with Tags
 // (AWS ignores Tags when the alarm exists), update sends it only when a definition attribute
@@ -13,6 +15,7 @@
 #include "aws/pagination.h"
 #include "resources/capacity_common.h"
 #include "resources/common.h"
+#include "resources/tag_index.h"
 #include "resources/types.h"
 #include "resources/xml_util.h"
 
@@ -89,15 +92,6 @@ aws::Result<model::Unit> call_void(aws::Client& c, const std::string& region, co
   auto r = capacity::call_query(c, cw(), region, action, p, keep);
   if (!r) return model::err(r.error());
   return model::ok();
-}
-
-aws::Result<TagMap> list_tags(aws::Client& c, const std::string& region, const std::string& arn) {
-  aws::XmlDoc keep;
-  auto res = capacity::call_query(c, cw(), region, "ListTagsForResource", {{"ResourceARN", arn}}, keep);
-  if (!res) return model::err(res.error());
-  TagMap tags;
-  for (auto m : xml::children(xml::child(*res, "Tags"), "member")) tags[xml::text(m, "Key")] = xml::text(m, "Value");
-  return tags;
 }
 
 // Every named metric alarm that exists, as a live object without tags yet.
@@ -196,6 +190,9 @@ class CloudwatchAlarm final : public ResourceType {
     std::vector<std::string> names;
     for (const auto& [n, _] : desired) names.push_back(n);
     auto alarms = describe(ctx.aws, region, names, desired);
+    // One tag read for the region, and none when no alarm exists.
+    aws::Result<TagIndex> tags = TagIndex{};
+    if (alarms && !alarms->empty()) tags = tag_index(ctx.aws, region, {"cloudwatch:alarm"});
     for (const auto& t : targets) {
       if (!alarms) {
         out[t.address] = failed(alarms.error());
@@ -206,13 +203,12 @@ class CloudwatchAlarm final : public ResourceType {
         out[t.address] = absent();
         continue;
       }
-      auto tags = list_tags(ctx.aws, region, str_attr(it->second.attrs, "arn"));
-      if (!tags) {
-        out[t.address] = has_code(tags.error(), {"ResourceNotFoundException"}) ? absent() : failed(tags.error());
+      if (!tags) {  // never "no tags"
+        out[t.address] = failed(tags.error());
         continue;
       }
       Live live = it->second;
-      live.attrs["tags"] = tag_json(*tags);
+      live.attrs["tags"] = tag_json(tags_in(*tags, str_attr(live.attrs, "arn")));
       out[t.address] = found(std::move(live));
     }
     return out;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "resources/tag_index_test_support.h"
 #include "resources/test_support.h"
 #include "resources/types.h"
 
@@ -38,14 +39,13 @@ const ResourceType& type() { return cloudwatch_alarm_type(); }
 TEST(CloudwatchAlarm, ReadMapsAlarmsAndNormalisesNumbersAndOrder) {
   Harness h;
   h.reply(200, "cloudwatch/describe_alarms.xml");
-  h.reply(200, "cloudwatch/list_tags.xml");
-  h.reply(200, R"(<ListTagsForResourceResponse><ListTagsForResourceResult><Tags/></ListTagsForResourceResult></ListTagsForResourceResponse>)");
+  h.reply(200, "tagging/get_resources_alarms.json");  // backup-failed has no tags: not listed
   const Target targets[] = {want(),
                             test::target("cloudwatch.alarm.backup", kRegion, {{"name", "drctl-shop-prod-backup-failed"}}),
                             test::target("cloudwatch.alarm.gone", kRegion, {{"name", "drctl-shop-prod-gone"}})};
   auto out = type().read(h.ctx, kRegion, targets);
-  EXPECT_EQ(h.calls(), (Calls{"POST monitoring:DescribeAlarms", "POST monitoring:ListTagsForResource",
-                              "POST monitoring:ListTagsForResource"}));
+  EXPECT_EQ(h.calls(), (Calls{"POST monitoring:DescribeAlarms", test::kGetResources}));
+  EXPECT_EQ(h.json_body(1), (json{{"ResourceTypeFilters", {"cloudwatch:alarm"}}, {"ResourcesPerPage", 100}}));
   EXPECT_EQ(h.form(0, "AlarmNames.member.1"), "drctl-shop-prod-backup-failed");
   EXPECT_EQ(h.form(0, "AlarmNames.member.2"), "drctl-shop-prod-gone");
   EXPECT_EQ(h.form(0, "AlarmNames.member.3"), kName);
@@ -69,6 +69,7 @@ TEST(CloudwatchAlarm, ReadMapsAlarmsAndNormalisesNumbersAndOrder) {
   EXPECT_EQ(b.live.attrs["treat_missing_data"], "missing");
   EXPECT_EQ(b.live.attrs["dimensions"], json::object());
   EXPECT_EQ(b.live.attrs["alarm_actions"], json::array());
+  EXPECT_EQ(b.live.attrs["tags"], json::object());  // untagged: found, with no tags
   EXPECT_EQ(out.at("cloudwatch.alarm.gone").status, ReadStatus::absent);
 }
 
@@ -93,7 +94,7 @@ TEST(CloudwatchAlarm, ReadFollowsNextTokenAndAFailureIsFailed) {
   Harness h;
   h.reply(200, R"(<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms/><NextToken>t2</NextToken></DescribeAlarmsResult></DescribeAlarmsResponse>)");
   h.reply(200, "cloudwatch/describe_alarms.xml");
-  h.reply(200, "cloudwatch/list_tags.xml");
+  h.reply(200, "tagging/get_resources_alarms.json");
   const Target targets[] = {want()};
   EXPECT_EQ(type().read(h.ctx, kRegion, targets).at("cloudwatch.alarm.orders-lag").status, ReadStatus::found);
   EXPECT_EQ(h.form(1, "NextToken"), "t2");
@@ -102,6 +103,62 @@ TEST(CloudwatchAlarm, ReadFollowsNextTokenAndAFailureIsFailed) {
   Harness down;
   down.reply(500, "<html><head><title>500 Internal Server Error</title></head></html>");
   EXPECT_EQ(type().read(down.ctx, kRegion, targets).at("cloudwatch.alarm.orders-lag").status, ReadStatus::failed);
+}
+
+// Issue 6: 150 alarms in a region cost 2 DescribeAlarms (100 names each) and 2 GetResources
+// pages, not 150 ListTagsForResource.
+TEST(CloudwatchAlarm, ReadOf150AlarmsTagsThemWithTwoGetResourcesPages) {
+  auto name = [](int i) { return "a" + std::to_string(i); };
+  auto arn = [&](int i) { return "arn:aws:cloudwatch:us-west-2:111122223333:alarm:" + name(i); };
+  Harness h;
+  h.fake->set_handler([&](const aws::HttpRequest& r) {
+    std::string body;
+    if (test::is_get_resources(r)) {
+      const bool first = test::pagination_token(r).empty();
+      std::vector<std::string> arns;
+      for (int i = first ? 0 : 100; i < (first ? 100 : 150); ++i) arns.push_back(arn(i));
+      body = test::get_resources_reply(arns, {{"drctl:stack", "shop-prod"}}, first ? "next" : "");
+    } else {  // DescribeAlarms: every alarm named in the request exists
+      body = "<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms>";
+      for (int m = 1; !fakes::form_value(r, "AlarmNames.member." + std::to_string(m)).empty(); ++m) {
+        const auto n = fakes::form_value(r, "AlarmNames.member." + std::to_string(m));
+        body += "<member><AlarmName>" + n + "</AlarmName><AlarmArn>arn:aws:cloudwatch:us-west-2:111122223333:alarm:" + n +
+                "</AlarmArn></member>";
+      }
+      body += "</MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>";
+    }
+    return fakes::SendResult(aws::HttpResponse{200, {}, body});
+  });
+  std::vector<Target> targets;
+  for (int i = 0; i < 150; ++i) targets.push_back(test::target("cloudwatch.alarm." + name(i), kRegion, {{"name", name(i)}}));
+  auto out = type().read(h.ctx, kRegion, targets);
+  EXPECT_EQ(h.calls(), (Calls{"POST monitoring:DescribeAlarms", "POST monitoring:DescribeAlarms", test::kGetResources,
+                              test::kGetResources}));
+  ASSERT_EQ(out.size(), 150u);
+  for (int i = 0; i < 150; ++i) {
+    const auto& o = out.at("cloudwatch.alarm." + name(i));
+    ASSERT_EQ(o.status, ReadStatus::found) << i;
+    EXPECT_EQ(o.live.attrs["tags"], (json{{"drctl:stack", "shop-prod"}})) << i;
+  }
+}
+
+// A failed tag read fails the alarms that exist (never "no tags", which would plan tagging);
+// alarms that do not exist stay absent, and with none found no tag read is made.
+TEST(CloudwatchAlarm, AFailedTagReadIsAFailedRead) {
+  Harness h;
+  h.reply(200, "cloudwatch/describe_alarms.xml");
+  h.reply(400, "tagging/access_denied.json");
+  const Target targets[] = {want(), test::target("cloudwatch.alarm.gone", kRegion, {{"name", "drctl-shop-prod-gone"}})};
+  auto out = type().read(h.ctx, kRegion, targets);
+  EXPECT_EQ(h.calls(), (Calls{"POST monitoring:DescribeAlarms", test::kGetResources}));
+  ASSERT_EQ(out.at("cloudwatch.alarm.orders-lag").status, ReadStatus::failed);
+  EXPECT_EQ(out.at("cloudwatch.alarm.orders-lag").error->code, "AccessDeniedException");
+  EXPECT_EQ(out.at("cloudwatch.alarm.gone").status, ReadStatus::absent);
+
+  Harness none;
+  none.reply(200, R"(<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>)");
+  EXPECT_EQ(type().read(none.ctx, kRegion, targets).at("cloudwatch.alarm.orders-lag").status, ReadStatus::absent);
+  EXPECT_EQ(none.calls(), (Calls{"POST monitoring:DescribeAlarms"}));
 }
 
 TEST(CloudwatchAlarm, CreatePutsTheWholeAlarmWithTagsThenReadsTheArn) {

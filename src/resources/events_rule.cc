@@ -3,8 +3,10 @@
 //
 // Attributes: `name` (replace), `description`, `event_pattern` (JSON object, compared by
 // meaning), `state` ENABLED | DISABLED (the kill switch: disabling keeps rule and targets),
-// `targets` [ {`id`, `arn`, `role_arn`?} ] (exact set, ordered by id), `tags` {..}; computed
-// `arn`. Id: the rule name.
+// `targets` [ {`id`, `arn`, `role_arn`?} ] (exact set, ordered by id; a target may be another
+// region's event bus, which needs a role), `tags` {..}; computed `arn` and `account` (the
+// account id from the ARN, so a forwarding rule elsewhere can name this region's bus:
+// "arn:aws:events:R:@{events.rule.x#account}:event-bus/default"). Id: the rule name.
 // Read: per target DescribeRule (ResourceNotFoundException → absent), ListTargetsByRule
 // (NextToken pages), ListTagsForResource. Create: PutRule (with Tags) + PutTargets. Update:
 // PutRule when pattern or description differ (it also sets State), else EnableRule /
@@ -14,7 +16,7 @@
 #include <algorithm>
 
 #include "resources/common.h"
-#include "resources/tags.h"
+#include "resources/json_tagging.h"
 #include "resources/types.h"
 
 namespace resources {
@@ -26,11 +28,7 @@ aws::Result<json> call(aws::Client& c, const std::string& region, const std::str
   return c.json(aws::services::events, region, op, body);
 }
 
-json wire_tags(const TagMap& m) {
-  json out = json::array();
-  for (const auto& [k, v] : m) out.push_back({{"Key", k}, {"Value", v}});
-  return out;
-}
+const JsonTagging kTagging{&aws::services::events, "ResourceARN", "Tags", "Key", "Value", "TagKeys"};
 
 json normalised_targets(const json& targets) {
   json out = json::array();
@@ -62,6 +60,18 @@ aws::Result<json> list_targets(aws::Client& c, const std::string& region, const 
   return normalised_targets(out);
 }
 
+// "arn:aws:events:us-west-2:111122223333:rule/x" -> "111122223333" ("" when not an ARN).
+std::string account_of(const std::string& arn) {
+  size_t at = 0;
+  for (int colon = 0; colon < 4; ++colon) {
+    at = arn.find(':', at);
+    if (at == std::string::npos) return "";
+    ++at;
+  }
+  const auto end = arn.find(':', at);
+  return end == std::string::npos ? "" : arn.substr(at, end - at);
+}
+
 aws::Result<std::optional<Live>> describe(aws::Client& c, const std::string& region, const std::string& name) {
   auto d = call(c, region, "DescribeRule", {{"Name", name}});
   if (!d) {
@@ -71,21 +81,20 @@ aws::Result<std::optional<Live>> describe(aws::Client& c, const std::string& reg
   const auto arn = get_string(*d, "Arn", "");
   auto targets = list_targets(c, region, name);
   if (!targets) return model::err(targets.error());
-  auto t = call(c, region, "ListTagsForResource", {{"ResourceARN", arn}});
-  if (!t) return model::err(t.error());
-  TagMap tags;
-  for (const auto& kv : t->value("Tags", json::array())) tags[get_string(kv, "Key", "")] = get_string(kv, "Value", "");
+  auto tags = list_tags(c, kTagging, region, arn);
+  if (!tags) return model::err(tags.error());
   const auto text = get_string(*d, "EventPattern", "");
   json pattern = json::parse(text, nullptr, false);
   if (pattern.is_discarded()) pattern = text;
   return std::optional<Live>{Live{name,
                                   {{"name", name},
                                    {"arn", arn},
+                                   {"account", account_of(arn)},
                                    {"description", get_string(*d, "Description", "")},
                                    {"event_pattern", pattern},
                                    {"state", get_string(*d, "State", "")},
                                    {"targets", *targets},
-                                   {"tags", tag_json(tags)}}}};
+                                   {"tags", tag_json(*tags)}}}};
 }
 
 aws::AwsError failed_entries(const std::string& op, const json& reply) {
@@ -97,7 +106,8 @@ class EventsRule final : public ResourceType {
  public:
   std::string_view name() const override { return "events.rule"; }
   const Schema& schema() const override {
-    static const Schema s{{{"name", AttrKind::replace}, {"arn", AttrKind::computed}}, false};
+    static const Schema s{
+        {{"name", AttrKind::replace}, {"arn", AttrKind::computed}, {"account", AttrKind::computed}}, false};
     return s;
   }
 
@@ -117,7 +127,7 @@ class EventsRule final : public ResourceType {
                  {"EventPattern", json_text(w.value("event_pattern", json::object()))},
                  {"State", get_string(w, "state", "ENABLED")},
                  {"Description", str_attr(w, "description")}};
-    if (w.contains("tags")) body["Tags"] = wire_tags(tag_map(w["tags"]));
+    if (w.contains("tags")) body["Tags"] = wire_tags(kTagging, tag_map(w["tags"]));
     auto r = call(ctx.aws, want.region, "PutRule", body);
     if (!r) return model::err(r.error());
     auto have = describe(ctx.aws, want.region, str_attr(w, "name"));
@@ -167,18 +177,11 @@ class EventsRule final : public ResourceType {
       if (!r) return model::err(r.error());
       if (get_int(*r, "FailedEntryCount", 0) > 0) return model::err(failed_entries("RemoveTargets", *r));
     }
-    if (w.contains("tags")) {
-      const auto arn = str_attr(h, "arn");
-      const auto diff = diff_tags(tag_map(w["tags"]), tag_map(h.value("tags", json::object())));
-      if (!diff.set.empty()) {
-        auto r = call(ctx.aws, want.region, "TagResource", {{"ResourceARN", arn}, {"Tags", wire_tags(diff.set)}});
-        if (!r) return model::err(r.error());
-      }
-      if (!diff.remove.empty()) {
-        auto r = call(ctx.aws, want.region, "UntagResource", {{"ResourceARN", arn}, {"TagKeys", diff.remove}});
-        if (!r) return model::err(r.error());
-      }
-    }
+    if (w.contains("tags"))
+      if (auto r = sync_tags(ctx.aws, kTagging, want.region, str_attr(h, "arn"), tag_map(w["tags"]),
+                             tag_map(h.value("tags", json::object())));
+          !r)
+        return model::err(r.error());
     auto now = describe(ctx.aws, want.region, name);
     if (!now) return model::err(now.error());
     if (!*now) return model::err(local_error("MalformedResponse", "rule " + name + " vanished during update", "events"));

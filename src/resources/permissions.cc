@@ -73,8 +73,8 @@ class Builder {
 
   // An attribute holding an ARN: literal, or a reference to another resource of the graph
   // (its own ARN), else "*".
-  std::string arn_attr(const char* key) const {
-    const std::string v = attr(r_, key);
+  std::string arn_attr(const char* key) const { return arn_value(attr(r_, key)); }
+  std::string arn_value(const std::string& v) const {
     if (v.rfind("arn:", 0) == 0 && !unresolved(v)) return v;
     auto refs = model::find_references(json(v));
     if (refs.size() == 1 && ctx_.graph)
@@ -99,6 +99,10 @@ class Builder {
   }
 
   const model::Resource& r() const { return r_; }
+  // The region-wide tag index (tag_index.h) that reads of sns.topic, cloudwatch.alarm and the
+  // backup types use: GetResources has no resource-level permissions.
+  void tag_index() { add({"tag:GetResources"}, "*"); }
+
   std::vector<Permission> take() { return std::move(out_); }
 
  private:
@@ -144,10 +148,10 @@ void backup_vault(Builder& b, Ops o) {
   const auto vault = b.arn("backup", b.r().region, "backup-vault:" + attr(b.r(), "name"));
   if (o.read) {
     b.add({"backup:ListBackupVaults"}, "*");
-    b.add({"backup:ListTags"}, vault);
+    b.tag_index();
   }
-  if (o.write) {
-    b.add({"backup:CreateBackupVault", "backup:DescribeBackupVault", "backup:TagResource",
+  if (o.write) {  // ListTags: adopting a vault left by an interrupted create
+    b.add({"backup:CreateBackupVault", "backup:DescribeBackupVault", "backup:ListTags", "backup:TagResource",
            "backup:UntagResource", "backup:PutBackupVaultLockConfiguration",
            "backup:DeleteBackupVaultLockConfiguration"}, vault);
     // CreateBackupVault also needs the vault's storage (AWS documents these two).
@@ -163,10 +167,12 @@ void backup_plan(Builder& b, Ops o) {
   const auto plans = backup_plans(b);
   if (o.read) {
     b.add({"backup:ListBackupPlans"}, "*");
-    b.add({"backup:GetBackupPlan", "backup:ListTags"}, plans);
+    b.add({"backup:GetBackupPlan"}, plans);
+    b.tag_index();
   }
-  if (o.write)
-    b.add({"backup:CreateBackupPlan", "backup:UpdateBackupPlan", "backup:TagResource", "backup:UntagResource"},
+  if (o.write)  // GetBackupPlan + ListTags: adopting a plan left by an interrupted create
+    b.add({"backup:CreateBackupPlan", "backup:GetBackupPlan", "backup:ListTags", "backup:UpdateBackupPlan",
+           "backup:TagResource", "backup:UntagResource"},
           plans);
   if (o.destroy) b.add({"backup:DeleteBackupPlan"}, plans);
 }
@@ -284,8 +290,8 @@ void route53_record(Builder& b, Ops o) {
 void sns_topic(Builder& b, Ops o) {
   const auto topic = b.arn("sns", b.r().region, attr(b.r(), "name"));
   if (o.read) {
-    b.add({"sns:ListTopics"}, "*");
-    b.add({"sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"}, topic);
+    b.add({"sns:ListTopics", "sns:ListSubscriptions"}, "*");  // the region's, no resource-level scope
+    b.tag_index();
   }
   if (o.write) {
     b.add({"sns:CreateTopic", "sns:TagResource", "sns:UntagResource", "sns:Subscribe", "sns:ListTagsForResource",
@@ -299,7 +305,7 @@ void cloudwatch_alarm(Builder& b, Ops o) {
   const auto alarm = b.arn("cloudwatch", b.r().region, "alarm:" + attr(b.r(), "name"));
   if (o.read) {
     b.add({"cloudwatch:DescribeAlarms"}, "*");
-    b.add({"cloudwatch:ListTagsForResource"}, alarm);
+    b.tag_index();
   }
   if (o.write) {
     b.add({"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"}, alarm);
@@ -328,6 +334,37 @@ void op_aurora_failover(Builder& b, Ops o) {
 void op_sns_notify(Builder& b, Ops o) {
   if (o.read || o.write) b.add({"sns:ListTopics"}, "*");
   if (o.write) b.add({"sns:Publish"}, b.arn("sns", b.r().region, attr(b.r(), "topic")));
+}
+
+void stepfunctions_state_machine(Builder& b, Ops o) {
+  const auto machine = b.arn("states", b.r().region, "stateMachine:" + attr(b.r(), "name"));
+  if (o.read) {
+    b.add({"states:ListStateMachines"}, "*");  // no resource-level scope
+    b.add({"states:DescribeStateMachine", "states:ListTagsForResource"}, machine);
+  }
+  if (o.write) {
+    b.add({"states:CreateStateMachine", "states:UpdateStateMachine", "states:TagResource", "states:UntagResource"},
+          machine);
+    b.add({"iam:PassRole"}, b.arn_attr("role_arn"));  // the machine runs as its role
+  }
+  if (o.destroy) b.add({"states:DeleteStateMachine"}, machine);
+}
+
+void events_rule(Builder& b, Ops o) {
+  const auto rule = b.arn("events", b.r().region, "rule/" + attr(b.r(), "name"));
+  if (o.read) b.add({"events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"}, rule);
+  if (o.write) {
+    b.add({"events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:EnableRule",
+           "events:DisableRule", "events:TagResource", "events:UntagResource"}, rule);
+    // Targets that run as a role (start the machine, forward to another region's bus).
+    std::set<std::string> roles;
+    if (auto t = b.r().attrs.find("targets"); t != b.r().attrs.end() && t->is_array())
+      for (const auto& target : *t)
+        if (target.is_object() && target.contains("role_arn") && target["role_arn"].is_string())
+          roles.insert(b.arn_value(target["role_arn"].get<std::string>()));
+    if (!roles.empty()) b.add({"iam:PassRole"}, std::vector<std::string>(roles.begin(), roles.end()));
+  }
+  if (o.destroy) b.add({"events:RemoveTargets", "events:DeleteRule"}, rule);
 }
 
 void op_rds_retire(Builder& b, Ops o) {
@@ -419,7 +456,8 @@ std::vector<Permission> permissions_for(const model::Resource& r, Phase phase, c
   else if (t == "op.sns_notify") op_sns_notify(b, o);
   else if (t == "op.rds_retire") op_rds_retire(b, o);
   else if (t == "op.rds_reverse_replica") op_rds_reverse_replica(b, o);
-  // stepfunctions.state_machine and events.rule make no AWS calls yet.
+  else if (t == "stepfunctions.state_machine") stepfunctions_state_machine(b, o);
+  else if (t == "events.rule") events_rule(b, o);
   return b.take();
 }
 

@@ -105,6 +105,85 @@ TEST(Permissions, PolicyGroupsByServiceAndResourceWithUniqueSids) {
   EXPECT_NE(text.find("\"sts:GetCallerIdentity\""), std::string::npos);
 }
 
+// sns.topic, cloudwatch.alarm and the backup types read tags from the region's tag index
+// (GetResources) and SNS subscriptions with one ListSubscriptions, not per object.
+TEST(Permissions, TagIndexReadsNeedTagGetResourcesNotPerObjectTagReads) {
+  const resources::PolicyContext ctx{"1", "aws", nullptr};
+  const auto topic = res("sns.topic", "notify", "us-west-2", {{"name", "drctl-shop-notify"}});
+  const auto alarm = res("cloudwatch.alarm", "lag", "us-west-2", {{"name", "drctl-shop-lag"}});
+  const auto vault = res("backup.vault", "dr", "us-west-2", {{"name", "drctl-shop-dr"}});
+  const auto plan = res("backup.plan", "daily", "us-east-1", {{"name", "drctl-shop-daily"}});
+  for (const auto* r : {&topic, &alarm, &vault, &plan}) {
+    for (Phase phase : {Phase::plan, Phase::apply, Phase::drift}) {
+      const auto ps = resources::permissions_for(*r, phase, ctx);
+      EXPECT_TRUE(has(ps, "tag:GetResources", "*")) << r->address.type;
+      EXPECT_FALSE(has_action(ps, "cloudwatch:ListTagsForResource")) << r->address.type;
+    }
+    EXPECT_FALSE(has_action(resources::permissions_for(*r, Phase::plan, ctx), "backup:ListTags"));
+    EXPECT_FALSE(has_action(resources::permissions_for(*r, Phase::plan, ctx), "sns:ListTagsForResource"));
+  }
+  const auto topic_plan = resources::permissions_for(topic, Phase::plan, ctx);
+  EXPECT_TRUE(has(topic_plan, "sns:ListSubscriptions", "*"));
+  EXPECT_FALSE(has_action(topic_plan, "sns:ListSubscriptionsByTopic"));
+  // Creates that adopt an object left by an interrupted run still read its tags directly.
+  EXPECT_TRUE(has(resources::permissions_for(vault, Phase::apply, ctx), "backup:ListTags",
+                  "arn:aws:backup:us-west-2:1:backup-vault:drctl-shop-dr"));
+  EXPECT_TRUE(has(resources::permissions_for(plan, Phase::apply, ctx), "backup:ListTags",
+                  "arn:aws:backup:us-east-1:1:backup-plan:*"));
+  EXPECT_TRUE(has(resources::permissions_for(topic, Phase::apply, ctx), "sns:ListTagsForResource",
+                  "arn:aws:sns:us-west-2:1:drctl-shop-notify"));
+
+  // In the plan policy: granted once, on "*"; a stack without these types does not get it.
+  std::vector<const model::Resource*> rs = {&topic, &alarm, &vault, &plan};
+  const json policy = resources::iam_policy(rs, Phase::plan, ctx);
+  int grants = 0;
+  for (const auto& st : policy["Statement"])
+    for (const auto& a : st["Action"])
+      if (a == "tag:GetResources") {
+        ++grants;
+        EXPECT_EQ(st["Resource"], "*");
+      }
+  EXPECT_EQ(grants, 1) << policy.dump(2);
+  StackGraph s3_only;
+  std::vector<const model::Resource*> s3s;
+  for (const auto& r : s3_only.g.resources) s3s.push_back(&r);
+  EXPECT_EQ(resources::iam_policy(s3s, Phase::plan, ctx).dump().find("tag:GetResources"), std::string::npos);
+}
+
+TEST(Permissions, AutomationPassesTheRolesItsMachineAndRuleTargetsRunAs) {
+  model::Graph g;
+  g.stack = "shop";
+  g.resources = {
+      res("iam.role", "failover-machine", "us-east-1", {{"name", "drctl-shop-failover-machine"}}),
+      res("iam.role", "failover-events", "us-east-1", {{"name", "drctl-shop-failover-events"}}),
+      res("stepfunctions.state_machine", "failover", "us-west-2",
+          {{"name", "drctl-shop-failover"}, {"role_arn", "@{iam.role.failover-machine#arn}"}}),
+      res("events.rule", "failover", "us-west-2",
+          {{"name", "drctl-shop-failover"},
+           {"targets", json::array({{{"id", "machine"}, {"arn", "@{stepfunctions.state_machine.failover#arn}"},
+                                     {"role_arn", "@{iam.role.failover-events#arn}"}}})}}),
+  };
+  g.reindex();
+  resources::PolicyContext ctx{"123456789012", "aws", &g};
+  const std::string machine = "arn:aws:states:us-west-2:123456789012:stateMachine:drctl-shop-failover";
+  const std::string rule = "arn:aws:events:us-west-2:123456789012:rule/drctl-shop-failover";
+
+  auto plan = resources::permissions_for(g.resources[2], Phase::plan, ctx);
+  EXPECT_TRUE(has(plan, "states:ListStateMachines", "*"));
+  EXPECT_TRUE(has(plan, "states:DescribeStateMachine", machine));
+  EXPECT_FALSE(has_action(plan, "states:UpdateStateMachine"));
+  auto apply = resources::permissions_for(g.resources[2], Phase::apply, ctx);
+  EXPECT_TRUE(has(apply, "states:UpdateStateMachine", machine));
+  EXPECT_TRUE(has(apply, "states:DeleteStateMachine", machine));
+  EXPECT_TRUE(has(apply, "iam:PassRole", "arn:aws:iam::123456789012:role/drctl-shop-failover-machine"));
+
+  auto rule_apply = resources::permissions_for(g.resources[3], Phase::apply, ctx);
+  EXPECT_TRUE(has(rule_apply, "events:PutTargets", rule));
+  EXPECT_TRUE(has(rule_apply, "events:DisableRule", rule));  // the kill switch
+  EXPECT_TRUE(has(rule_apply, "iam:PassRole", "arn:aws:iam::123456789012:role/drctl-shop-failover-events"));
+  EXPECT_FALSE(has_action(resources::permissions_for(g.resources[3], Phase::drift, ctx), "events:PutRule"));
+}
+
 TEST(Permissions, PhasesParseAndStackWidePermissions) {
   EXPECT_EQ(resources::parse_phase("failback"), Phase::failback);
   EXPECT_FALSE(resources::parse_phase("destroy"));

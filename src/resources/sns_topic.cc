@@ -1,10 +1,13 @@
 // sns.topic: a notification topic with an exact set of subscriptions and its tags. The cloud
 // id is the topic ARN.
 //
-// Read: one ListTopics per region (NextToken pages, stops once every wanted topic is seen),
-// matched by ARN when state knows it, else by name (the ARN's last segment); then
-// ListSubscriptionsByTopic (paged) and ListTagsForResource per topic found. Subscriptions are
-// reported as {protocol, endpoint}, ordered like desired, including ones still pending
+// Read, per region and whatever the number of topics: one ListTopics (NextToken pages, stops
+// once every wanted topic is seen), matched by ARN when state knows it, else by name (the
+// ARN's last segment); then, only if a wanted topic exists, one ListSubscriptions (every
+// subscription of the region, NextToken pages, grouped by TopicArn) and one tag index
+// (GetResources "sns", see tag_index.h) instead of a ListSubscriptionsByTopic and a
+// ListTagsForResource per topic. A topic the index does not list has no tags. Subscriptions
+// are reported as {protocol, endpoint}, ordered like desired, including ones still pending
 // confirmation (an email subscription stays "PendingConfirmation" until a person clicks), so
 // a plan does not loop on them.
 // Create: CreateTopic is idempotent by name; if the topic exists with other tags AWS refuses
@@ -17,6 +20,7 @@
 #include "aws/pagination.h"
 #include "resources/capacity_common.h"
 #include "resources/common.h"
+#include "resources/tag_index.h"
 #include "resources/types.h"
 #include "resources/xml_util.h"
 
@@ -65,6 +69,24 @@ aws::Result<std::vector<Subscription>> list_subs(aws::Client& c, const std::stri
   return subs;
 }
 
+// Every subscription of the region by topic ARN (ListSubscriptions, paged): one pass for all
+// topics. A topic without subscriptions has no entry.
+aws::Result<std::map<std::string, std::vector<Subscription>>> subs_by_topic(aws::Client& c, const std::string& region) {
+  std::map<std::string, std::vector<Subscription>> by_topic;
+  auto st = aws::paginate_query(c, sns(), region, "ListSubscriptions", {},
+                                [&](const pugi::xml_node& res) {
+                                  for (auto m : xml::children(xml::child(res, "Subscriptions"), "member"))
+                                    by_topic[xml::text(m, "TopicArn")].push_back(
+                                        {xml::text(m, "SubscriptionArn"),
+                                         sub_key(xml::text(m, "Protocol"), xml::text(m, "Endpoint"))});
+                                  return true;
+                                },
+                                {"NextToken", "NextToken"});
+  if (!st) return model::err(st.error());
+  return by_topic;
+}
+
+// ListTagsForResource of one topic: only the create path needs it (a topic taken over by name).
 aws::Result<TagMap> list_tags(aws::Client& c, const std::string& region, const std::string& arn) {
   aws::XmlDoc keep;
   auto res = capacity::call_query(c, sns(), region, "ListTagsForResource", {{"ResourceArn", arn}}, keep);
@@ -160,35 +182,34 @@ class SnsTopic final : public ResourceType {
                                           std::span<const Target> targets) const override {
     std::map<std::string, ReadOutcome> out;
     auto topics = find_topics(ctx.aws, region, targets);
+    if (!topics) {
+      for (const auto& t : targets) out[t.address] = failed(topics.error());
+      return out;
+    }
+    for (const auto& t : targets)
+      if (!topics->count(t.address)) out[t.address] = absent();
+    if (topics->empty()) return out;  // nothing exists: no subscription or tag to read
+
+    // The region-wide reads; a failure fails every topic that exists (never "none" / "no tags").
+    auto subs = subs_by_topic(ctx.aws, region);
+    aws::Result<TagIndex> tags = subs ? tag_index(ctx.aws, region, {"sns"}) : model::err(subs.error());
     for (const auto& t : targets) {
-      if (!topics) {
-        out[t.address] = failed(topics.error());
-        continue;
-      }
       auto it = topics->find(t.address);
-      if (it == topics->end()) {
-        out[t.address] = absent();
+      if (it == topics->end()) continue;
+      if (!tags) {
+        out[t.address] = failed(tags.error());
         continue;
       }
       const auto& arn = it->second;
-      auto subs = list_subs(ctx.aws, region, arn);
-      if (!subs) {
-        out[t.address] = has_code(subs.error(), {"NotFound"}) ? absent() : failed(subs.error());
-        continue;
-      }
-      auto tags = list_tags(ctx.aws, region, arn);
-      if (!tags) {
-        out[t.address] = has_code(tags.error(), {"ResourceNotFound", "NotFound"}) ? absent() : failed(tags.error());
-        continue;
-      }
       json live_subs = json::array();
-      for (const auto& s : *subs)
-        if (std::find(live_subs.begin(), live_subs.end(), s.key) == live_subs.end()) live_subs.push_back(s.key);
+      if (auto s = subs->find(arn); s != subs->end())
+        for (const auto& sub : s->second)
+          if (std::find(live_subs.begin(), live_subs.end(), sub.key) == live_subs.end()) live_subs.push_back(sub.key);
       out[t.address] = found(Live{arn,
                                   {{"name", name_of_arn(arn)},
                                    {"arn", arn},
                                    {"subscriptions", capacity::order_like(live_subs, desired_subs(t.attrs))},
-                                   {"tags", tag_json(*tags)}}});
+                                   {"tags", tag_json(tags_in(*tags, arn))}}});
     }
     return out;
   }

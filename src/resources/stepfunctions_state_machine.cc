@@ -14,7 +14,7 @@
 #include <set>
 
 #include "resources/common.h"
-#include "resources/tags.h"
+#include "resources/json_tagging.h"
 #include "resources/types.h"
 
 namespace resources {
@@ -26,11 +26,7 @@ aws::Result<json> call(aws::Client& c, const std::string& region, const std::str
   return c.json(aws::services::states, region, op, body);
 }
 
-json wire_tags(const TagMap& m) {
-  json out = json::array();
-  for (const auto& [k, v] : m) out.push_back({{"key", k}, {"value", v}});
-  return out;
-}
+const JsonTagging kTagging{&aws::services::states, "resourceArn", "tags", "key", "value", "tagKeys"};
 
 // name -> ARN of every machine of the region whose name is wanted.
 aws::Result<std::map<std::string, std::string>> list_arns(aws::Client& c, const std::string& region,
@@ -57,10 +53,8 @@ aws::Result<std::optional<Live>> describe(aws::Client& c, const std::string& reg
     if (has_code(d.error(), {"StateMachineDoesNotExist", "ResourceNotFound"})) return std::optional<Live>{};
     return model::err(d.error());
   }
-  auto t = call(c, region, "ListTagsForResource", {{"resourceArn", arn}});
-  if (!t) return model::err(t.error());
-  TagMap tags;
-  for (const auto& kv : t->value("tags", json::array())) tags[get_string(kv, "key", "")] = get_string(kv, "value", "");
+  auto tags = list_tags(c, kTagging, region, arn);
+  if (!tags) return model::err(tags.error());
   const auto text = get_string(*d, "definition", "");
   json definition = json::parse(text, nullptr, false);
   if (definition.is_discarded()) definition = text;
@@ -69,7 +63,7 @@ aws::Result<std::optional<Live>> describe(aws::Client& c, const std::string& reg
                                    {"arn", arn},
                                    {"definition", definition},
                                    {"role_arn", get_string(*d, "roleArn", "")},
-                                   {"tags", tag_json(tags)}}}};
+                                   {"tags", tag_json(*tags)}}}};
 }
 
 class StateMachine final : public ResourceType {
@@ -110,7 +104,7 @@ class StateMachine final : public ResourceType {
                    {"definition", json_text(want.attrs.value("definition", json::object()))},
                    {"roleArn", str_attr(want.attrs, "role_arn")},
                    {"type", "STANDARD"},
-                   {"tags", wire_tags(tag_map(want.attrs.value("tags", json::object())))}});
+                   {"tags", wire_tags(kTagging, tag_map(want.attrs.value("tags", json::object())))}});
     std::string arn;
     if (r) {
       arn = get_string(*r, "stateMachineArn", "");
@@ -139,17 +133,11 @@ class StateMachine final : public ResourceType {
                      {"roleArn", str_attr(w, "role_arn")}});
       if (!r) return model::err(r.error());
     }
-    if (w.contains("tags")) {
-      const auto diff = diff_tags(tag_map(w["tags"]), tag_map(have.attrs.value("tags", json::object())));
-      if (!diff.set.empty()) {
-        auto r = call(ctx.aws, want.region, "TagResource", {{"resourceArn", arn}, {"tags", wire_tags(diff.set)}});
-        if (!r) return model::err(r.error());
-      }
-      if (!diff.remove.empty()) {
-        auto r = call(ctx.aws, want.region, "UntagResource", {{"resourceArn", arn}, {"tagKeys", diff.remove}});
-        if (!r) return model::err(r.error());
-      }
-    }
+    if (w.contains("tags"))
+      if (auto r = sync_tags(ctx.aws, kTagging, want.region, arn, tag_map(w["tags"]),
+                             tag_map(have.attrs.value("tags", json::object())));
+          !r)
+        return model::err(r.error());
     auto now = describe(ctx.aws, want.region, arn);
     if (!now) return model::err(now.error());
     if (!*now) return model::err(local_error("MalformedResponse", "state machine " + arn + " vanished during update", "states"));

@@ -101,8 +101,9 @@ class Backend {
   // object is downloaded to (mode 0600). A missing object is not an error (existed = false).
   virtual BackendResult<WorkingCopy> pull(const std::string& scratch_path) = 0;
   // Stores the file at `path` as the new state, refusing with Kind::conflict when the stored
-  // state is no longer the one `base` pulled. Returns the new version id ("" locally).
-  virtual BackendResult<std::string> push(const WorkingCopy& base, const std::string& path) = 0;
+  // state is no longer the one `base` pulled. Returns what is stored now (its etag and version
+  // id; "" locally): the base of the next push by the same writer.
+  virtual BackendResult<WorkingCopy> push(const WorkingCopy& base, const std::string& path) = 0;
 
   // nullopt = acquired. A refusal names the holder.
   virtual BackendResult<std::optional<LockHeld>> try_lock(const LockInfo& me) = 0;
@@ -127,5 +128,10 @@ std::optional<LockInfo> lock_from_json(const std::string& text);
 
 // sha256 of a file's bytes, lowercase hex ("" when unreadable).
 std::string file_sha256(const std::string& path);
+
+// Folds the write-ahead log of the SQLite state file at `path` into the file itself while
+// other connections to it stay open (idle: no transaction in progress), so that the file's
+// bytes alone are the whole committed state and can be uploaded mid-run.
+BackendResult<model::Unit> fold_wal(const std::string& path);
 
 }  // namespace state

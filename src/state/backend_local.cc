@@ -6,6 +6,7 @@
 
 #include "state/backend.h"
 #include "state/lock_info.h"
+#include "state/sqlite_db.h"
 
 namespace state {
 namespace {
@@ -33,8 +34,9 @@ class LocalBackend : public Backend {
 
   // Copies a file in (migrate); the working copy itself needs nothing. Written next to the
   // target and renamed, so a crash leaves either the old file or the new one.
-  BackendResult<std::string> push(const WorkingCopy& base, const std::string& path) override {
-    if (path == path_) return std::string();
+  BackendResult<WorkingCopy> push(const WorkingCopy& base, const std::string& path) override {
+    WorkingCopy stored{path_, true, "", "", ""};
+    if (path == path_) return stored;
     std::error_code ec;
     if (!base.existed && fs::exists(path_))
       return model::err(BackendError{BackendError::Kind::conflict, "the state file " + path_ + " already exists"});
@@ -48,27 +50,34 @@ class LocalBackend : public Backend {
     ::chmod(tmp.c_str(), 0600);
     fs::rename(tmp, path_, ec);
     if (ec) return model::err(failed("cannot write " + path_ + ": " + ec.message()));
-    return std::string();
+    stored.sha256 = file_sha256(path_);
+    return stored;
   }
 
+  // Each lock call opens the file and closes it again: a connection kept open would keep the
+  // WAL from being folded into the file that migrate copies, and looking at the lock of a
+  // state that does not exist must not create it.
   BackendResult<std::optional<LockHeld>> try_lock(const LockInfo& me) override {
     auto s = store();
     if (!s.ok()) return model::err(s.error());
-    auto r = (*s)->try_lock(me);
+    auto r = s.value()->try_lock(me);
     if (!r.ok()) return model::err(failed(r.error().message));
     return r.value();
   }
   BackendResult<model::Unit> unlock(const std::string& lock_id) override {
+    if (!fs::exists(path_))
+      return model::err(BackendError{BackendError::Kind::conflict, "the state " + path_ + " is not locked"});
     auto s = store();
     if (!s.ok()) return model::err(s.error());
-    auto r = (*s)->unlock(lock_id);
+    auto r = s.value()->unlock(lock_id);
     if (!r.ok()) return model::err(BackendError{BackendError::Kind::conflict, r.error().message});
     return model::ok();
   }
   BackendResult<std::optional<LockInfo>> lock_info() override {
+    if (!fs::exists(path_)) return std::optional<LockInfo>{};
     auto s = store();
     if (!s.ok()) return model::err(s.error());
-    auto r = (*s)->lock_info();
+    auto r = s.value()->lock_info();
     if (!r.ok()) return model::err(failed(r.error().message));
     return r.value();
   }
@@ -82,19 +91,29 @@ class LocalBackend : public Backend {
                                    "a local state file keeps no versions: move the state to an S3 backend "
                                    "(drctl state migrate --to s3://BUCKET/KEY?region=REGION) to get history"});
   }
-  BackendResult<Store*> store() {
-    if (!store_) {
-      auto s = open_sqlite(path_, migrations_dir_);
-      if (!s.ok()) return model::err(failed(s.error().message));
-      store_ = std::move(s.value());
-    }
-    return store_.get();
+  BackendResult<std::unique_ptr<Store>> store() {
+    auto s = open_sqlite(path_, migrations_dir_);
+    if (!s.ok()) return model::err(failed(s.error().message));
+    return std::move(s.value());
   }
   std::string path_, migrations_dir_;
-  std::unique_ptr<Store> store_;
 };
 
 }  // namespace
+
+BackendResult<model::Unit> fold_wal(const std::string& path) {
+  auto db = Db::open(path);
+  if (!db.ok()) return model::err(failed(db.error().message));
+  // TRUNCATE: copies every committed frame into the file and empties the log. It answers one
+  // row whose first column is 1 when a reader or writer kept it from finishing.
+  auto st = db.value()->prepare("PRAGMA wal_checkpoint(TRUNCATE)", "folding the WAL into the state file");
+  if (!st.ok()) return model::err(failed(st.error().message));
+  auto row = st.value().step();
+  if (!row.ok()) return model::err(failed(row.error().message));
+  if (row.value() && st.value().int64(0) != 0)
+    return model::err(failed("cannot fold the WAL into " + path + ": the file is in use by a transaction"));
+  return model::ok();
+}
 
 std::unique_ptr<Backend> make_local_backend(const std::string& path, const std::string& migrations_dir) {
   return std::make_unique<LocalBackend>(path, migrations_dir);

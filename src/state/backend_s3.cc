@@ -78,10 +78,12 @@ class S3Backend : public Backend {
     return w;
   }
 
-  BackendResult<std::string> push(const WorkingCopy& base, const std::string& path) override {
+  BackendResult<WorkingCopy> push(const WorkingCopy& base, const std::string& path) override {
     auto bytes = read_file(path);
     if (!bytes) return model::err(BackendError{BackendError::Kind::failed, "cannot read " + path});
-    return put_state(base, *bytes);
+    auto put = put_state(base, *bytes);
+    if (!put.ok()) return model::err(put.error());
+    return WorkingCopy{path, true, put->etag, put->version_id, aws::sha256_hex(*bytes)};
   }
 
   BackendResult<std::optional<LockHeld>> try_lock(const LockInfo& me) override { return lock_->try_lock(me); }
@@ -119,12 +121,14 @@ class S3Backend : public Backend {
     if (!got.value())
       return model::err(BackendError{BackendError::Kind::invalid,
                                      "no version " + version_id + " of " + describe() + " (see drctl state history)"});
-    return put_state(base, got.value()->body);
+    auto put = put_state(base, got.value()->body);
+    if (!put.ok()) return model::err(put.error());
+    return put->version_id;
   }
 
  private:
   // The one place the state object is written: conditional on what was pulled.
-  BackendResult<std::string> put_state(const WorkingCopy& base, const std::string& bytes) {
+  BackendResult<s3calls::Object> put_state(const WorkingCopy& base, const std::string& bytes) {
     s3calls::PutCondition when;
     if (base.existed) when.if_match = base.etag;
     else when.if_none_match = true;
@@ -137,7 +141,7 @@ class S3Backend : public Backend {
             "): refusing to overwrite it"));
       return model::err(failed(put.error()));
     }
-    return put->version_id;
+    return put.value();
   }
 
   bool replicated() {

@@ -118,7 +118,9 @@ TEST_F(S3BackendTest, UploadIsConditionalOnTheETagPulledAndEncrypted) {
   state::WorkingCopy base{f.path, true, "\"old\"", "v1", ""};
   auto r = backend->push(base, f.path);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r.value(), "v2");
+  EXPECT_EQ(r->version_id, "v2");
+  EXPECT_EQ(r->etag, "\"new\"");  // the base of this writer's next upload
+  EXPECT_EQ(r->sha256, state::file_sha256(f.path));
   const auto& put = request(0);
   EXPECT_EQ(fakes::header(put, "If-Match"), "\"old\"");
   EXPECT_EQ(fakes::header(put, "If-None-Match"), "");
@@ -167,6 +169,86 @@ TEST_F(S3BackendTest, BucketInTheDrRegionNeedsNoReplication) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->warnings.empty());
   EXPECT_EQ(aws.transport->request_count(), 1u);  // no GetBucketReplication
+}
+
+TEST_F(S3BackendTest, HistoryListsOnlyTheStateObjectNotItsLock) {
+  aws.transport->push(200,
+                      "<ListVersionsResult><IsTruncated>false</IsTruncated>"
+                      "<Version><Key>shop/state.db</Key><VersionId>v2</VersionId><IsLatest>true</IsLatest>"
+                      "<LastModified>2024-05-01T12:01:00Z</LastModified><Size>8192</Size></Version>"
+                      "<Version><Key>shop/state.db</Key><VersionId>v1</VersionId><IsLatest>false</IsLatest>"
+                      "<LastModified>2024-05-01T12:00:00Z</LastModified><Size>4096</Size></Version>"
+                      "<Version><Key>shop/state.db.lock</Key><VersionId>l1</VersionId><IsLatest>true</IsLatest>"
+                      "<LastModified>2024-05-01T12:02:00Z</LastModified><Size>100</Size></Version>"
+                      "</ListVersionsResult>");
+  auto r = backend->versions();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ(r->at(0).version_id, "v2");
+  EXPECT_TRUE(r->at(0).is_latest);
+  EXPECT_EQ(r->at(1).size, 4096);
+  const auto& list = request(0);
+  EXPECT_NE(list.url.find("versions"), std::string::npos) << list.url;
+  EXPECT_NE(list.url.find("prefix=shop%2Fstate.db"), std::string::npos) << list.url;
+}
+
+struct DynamoDbLockBackendTest : S3BackendTest {
+  DynamoDbLockBackendTest() {
+    auto c = state::parse_backend_url("s3://team-state/shop/state.db?region=us-west-2&lock=dynamodb&lock_table=locks", "");
+    EXPECT_TRUE(c.ok());
+    backend = state::make_s3_backend(*aws.client, c.value());
+  }
+};
+
+TEST_F(DynamoDbLockBackendTest, LockIsAConditionalPutOfTheItem) {
+  aws.transport->push(200, "{}");
+  auto r = backend->try_lock(me());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r.value());
+  const auto& put = request(0);
+  EXPECT_EQ(fakes::header(put, "X-Amz-Target"), "DynamoDB_20120810.PutItem");
+  const auto body = nlohmann::json::parse(put.body);
+  EXPECT_EQ(body["TableName"], "locks");
+  EXPECT_EQ(body["ConditionExpression"], "attribute_not_exists(LockID)");
+  EXPECT_EQ(body["Item"]["LockID"]["S"], "team-state/shop/state.db");
+  EXPECT_EQ(state::lock_from_json(body["Item"]["Info"]["S"].get<std::string>())->id, "ours");
+}
+
+TEST_F(DynamoDbLockBackendTest, RefusedLockNamesTheHolder) {
+  aws.transport->push(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+                           R"("message":"The conditional request failed"})");
+  aws.transport->push(200, nlohmann::json{{"Item", {{"LockID", {{"S", "team-state/shop/state.db"}}},
+                                                    {"Info", {{"S", other_lock_json()}}}}}}.dump());
+  auto r = backend->try_lock(me());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r.value());
+  EXPECT_EQ(r.value()->holder.holder, "alice@laptop");
+  EXPECT_EQ(fakes::header(request(1), "X-Amz-Target"), "DynamoDB_20120810.GetItem");
+}
+
+TEST_F(DynamoDbLockBackendTest, UnlockDeletesTheItemOnlyIfItIsStillOurs) {
+  const auto ours = state::lock_to_json(me()).dump();
+  aws.transport->push(200, nlohmann::json{{"Item", {{"Info", {{"S", ours}}}}}}.dump());
+  aws.transport->push(200, "{}");
+  ASSERT_TRUE(backend->unlock("ours").ok());
+  const auto del = nlohmann::json::parse(request(1).body);
+  EXPECT_EQ(fakes::header(request(1), "X-Amz-Target"), "DynamoDB_20120810.DeleteItem");
+  EXPECT_EQ(del["ConditionExpression"], "Info = :info");
+  EXPECT_EQ(del["ExpressionAttributeValues"][":info"]["S"], ours);
+}
+
+TEST(LocalBackend, LookingAtTheLockOfAMissingStateCreatesNothing) {
+  const auto path = (std::filesystem::temp_directory_path() / ("drctl-local-backend-" + std::to_string(::getpid())) /
+                     "state.db").string();
+  auto backend = state::make_local_backend(path, DRCTL_SOURCE_DIR "/state");
+  auto info = backend->lock_info();
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_FALSE(info.value());
+  EXPECT_FALSE(backend->unlock("x").ok());
+  EXPECT_FALSE(std::filesystem::exists(path));
+  auto pulled = backend->pull("");
+  ASSERT_TRUE(pulled.ok());
+  EXPECT_FALSE(pulled->existed);  // so `state migrate --to local` still finds the destination empty
 }
 
 }  // namespace

@@ -7,9 +7,12 @@ Offline checks walk `drctl automation show --format json`:
 - the step graph read back from the ASL equals the `drctl failover` plan's steps and order;
 - the ASL of every example stack in every mode passes asl-validator (tests/asl, npm) when node
   and the installed validator are present (skipped otherwise, saying why).
-Against moto (Step Functions, EventBridge, IAM, signatures checked), verified with boto3:
+Against moto (Step Functions, EventBridge, IAM, SNS, signatures checked), verified with boto3:
 apply creates machine, rule + target and roles; a re-plan is clean; changing a workload updates
-the machine in place; `enabled: false` disables the rule and keeps the machine.
+the machine in place and the plan (text and markdown) lists the runbook steps added, removed and
+changed; `enabled: false` disables the rule and keeps the machine; `automation.topic` receives
+the failure report and the approval request; a health-check alarm in us-east-1 is forwarded by
+a rule there to the DR region's default bus; a definition edited by hand is drift.
 """
 
 import json
@@ -22,6 +25,7 @@ import unittest
 from pathlib import Path
 
 import botocore
+import jsonschema
 
 from harness.moto_env import MotoTestCase, run_drctl
 
@@ -36,7 +40,8 @@ MODEL_FOLDER = {"rds": "rds", "autoscaling": "autoscaling", "ecs": "ecs", "route
 
 
 def stack_yaml(zone="Z123", automation="automation: { failover: automatic, trigger: { alarms: [shop-api-5xx] } }",
-               failover=3):
+               failover=3, web=True):
+    web_line = "web: { kind: asg, group: web, standby: { min: 1, desired: 1 }, failover: { desired: 4 } }" if web else ""
     return textwrap.dedent(f"""\
         version: 1
         stack: {STACK}
@@ -46,7 +51,7 @@ def stack_yaml(zone="Z123", automation="automation: { failover: automatic, trigg
         notify: {{ topic: dr-events, emails: [oncall@example.com] }}
         workloads:
           orders: {{ kind: rds, source: orders-primary, replica: {{ class: db.t3.small }}, protect: false }}
-          web: {{ kind: asg, group: web, standby: {{ min: 1, desired: 1 }}, failover: {{ desired: 4 }} }}
+          {web_line}
           api: {{ kind: ecs, cluster: shop, service: api, standby: 1, failover: {failover} }}
           dns:
             kind: dns-failover
@@ -170,7 +175,7 @@ class AutomationOffline(unittest.TestCase):
     def test_text_and_mermaid_views(self):
         r = self.show(stack_yaml(automation="automation: { failover: approval, trigger: { alarms: [a] } }"), fmt="text")
         self.assertIn("WAIT FOR APPROVAL", r.stdout)
-        self.assertIn("op.rds_promote.orders  [describeDBInstances, promoteReadReplica]", r.stdout)
+        self.assertIn("op.rds_promote.orders  [rds promoteReadReplica, rds describeDBInstances]", r.stdout)
         r = self.show(stack_yaml(), fmt="mermaid")
         self.assertTrue(r.stdout.startswith("flowchart TD"))
         self.assertIn("op_dns_switch_dns --> op_sns_notify_failover", r.stdout)
@@ -283,12 +288,125 @@ class AutomationOnMoto(MotoTestCase):
         r = self.drctl("plan", self.stack)
         self.assertIn("stepfunctions.state_machine.failover", r.stdout)
         self.assertNotIn("replace", [l for l in r.stdout.splitlines() if "state_machine" in l][0])
+        # The runbook diff, readable: the step that changed and how, not the ASL path.
+        runbook = r.stdout[r.stdout.index("stepfunctions.state_machine.failover"):]
+        self.assertIn("      runbook:\n        ~ step op.ecs_scale.api: DesiredCount 3 -> 5\n", runbook)
         self.apply()
         after = self.machine()
         self.assertEqual(after["stateMachineArn"], before["stateMachineArn"])
         self.assertIn('"DesiredCount": 5', json.dumps(json.loads(after["definition"])).replace('"DesiredCount":5', '"DesiredCount": 5'))
         r = self.drctl("plan", self.stack, "--detailed-exitcode")
         self.assertEqual(r.exit_code, 0, r.output())
+
+    def test_plan_lists_the_runbook_steps_a_workload_change_adds_and_removes(self):
+        self.write()
+        self.apply()
+        self.write(web=False, failover=5)
+        r = self.drctl("plan", self.stack)
+        self.assertEqual(r.exit_code, 0, r.output())
+        lines = [l.strip() for l in r.stdout.splitlines()]
+        machine = lines.index("~ stepfunctions.state_machine.failover update (us-west-2)")
+        start = lines.index("runbook:", machine)
+        steps = lines[start + 1:start + 4]
+        self.assertEqual(steps, ["- step op.asg_scale.web (stage 1: autoscaling updateAutoScalingGroup)",
+                                 "~ step op.ecs_scale.api: DesiredCount 3 -> 5",
+                                 "- check op.asg_scale.web (readiness: autoscaling describeAutoScalingGroups)"],
+                         r.stdout)
+        # The pull-request comment shows the same lines, open (not folded in <details>).
+        md = self.drctl("plan", self.stack, "--format", "markdown")
+        self.assertEqual(md.exit_code, 0, md.output())
+        self.assertIn("**Runbook changed by `stepfunctions.state_machine.failover`** (update):\n\n````diff\n"
+                      "- step op.asg_scale.web (stage 1: autoscaling updateAutoScalingGroup)\n"
+                      "~ step op.ecs_scale.api: DesiredCount 3 -> 5\n", md.stdout)
+        # And the saved plan carries them for other tools.
+        plan_file = self.work / "p.json"
+        self.assertEqual(self.drctl("plan", self.stack, "--out", plan_file).exit_code, 0)
+        saved = json.loads(plan_file.read_text())
+        jsonschema.validate(saved, json.loads((SOURCE / "schemas" / "plan.schema.json").read_text()))
+        change = next(c for c in saved["changes"] if c["address"] == "stepfunctions.state_machine.failover")
+        self.assertEqual(change["runbook"], steps)
+        # Adding it back reads as added steps.
+        self.apply()
+        self.write()
+        r = self.drctl("plan", self.stack)
+        self.assertIn("+ step op.asg_scale.web (stage 1: autoscaling updateAutoScalingGroup)", r.stdout)
+
+    def test_automation_topic_receives_failure_reports_and_approval_requests(self):
+        self.write(automation="automation: { failover: approval, topic: oncall-pager, trigger: { alarms: [shop-api-5xx] } }")
+        self.apply()
+        sns = self.moto.client("sns", DR)
+        arns = {t["TopicArn"].split(":")[-1]: t["TopicArn"] for t in sns.list_topics()["Topics"]}
+        self.assertIn("oncall-pager", arns)
+        states = json.loads(self.machine()["definition"])["States"]
+        self.assertEqual(states["Notify failure"]["Parameters"]["TopicArn"], arns["oncall-pager"])
+        self.assertEqual(states["Approval"]["Parameters"]["TopicArn"], arns["oncall-pager"])
+        self.assertEqual(states["Approval"]["Resource"], "arn:aws:states:::sns:publish.waitForTaskToken")
+        policy = self.moto.client("iam").get_role_policy(RoleName=f"{MACHINE}-automation",
+                                                         PolicyName="drctl-failover")["PolicyDocument"]
+        notify = next(st for st in policy["Statement"] if st["Sid"] == "Notify")
+        self.assertEqual(sorted(notify["Resource"]), sorted([arns["oncall-pager"], arns["dr-events"]]))
+        r = self.drctl("plan", self.stack, "--detailed-exitcode")
+        self.assertEqual(r.exit_code, 0, r.output())
+
+    def test_a_health_check_alarm_in_us_east_1_is_forwarded_to_the_dr_bus(self):
+        self.write(automation="automation: { failover: automatic, trigger: { health_checks: true, for: 2m } }")
+        r = self.apply()
+        self.assertNotIn("lives in", r.output())  # the old warning is gone: the trigger works
+        alarm = f"drctl-{STACK}-dns-primary-health"
+        cw = self.moto.client("cloudwatch", PRIMARY)
+        self.assertEqual([a["AlarmName"] for a in cw.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]], [alarm])
+        iam = self.moto.client("iam")
+        account = iam.get_role(RoleName=f"{MACHINE}-automation")["Role"]["Arn"].split(":")[4]
+        bus = f"arn:aws:events:{DR}:{account}:event-bus/default"
+
+        forward = self.moto.client("events", PRIMARY)
+        name = f"{MACHINE}-to-{DR}"
+        rule = forward.describe_rule(Name=name)
+        self.assertEqual(rule["State"], "ENABLED")
+        pattern = json.loads(rule["EventPattern"])
+        self.assertEqual(pattern["source"], ["aws.cloudwatch"])
+        self.assertEqual(pattern["detail"]["alarmName"], [alarm])
+        targets = forward.list_targets_by_rule(Rule=name)["Targets"]
+        role = iam.get_role(RoleName=f"{MACHINE}-forward")["Role"]
+        self.assertEqual([(t["Id"], t["Arn"], t["RoleArn"]) for t in targets], [("dr-bus", bus, role["Arn"])])
+        self.assertEqual(role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "events.amazonaws.com")
+        policy = iam.get_role_policy(RoleName=f"{MACHINE}-forward", PolicyName="drctl-forward-alarms")["PolicyDocument"]
+        self.assertEqual([(st["Action"], st["Resource"]) for st in policy["Statement"]], [(["events:PutEvents"], bus)])
+        # The DR rule matches the forwarded event (same source and detail).
+        dr_rule = self.moto.client("events", DR).describe_rule(Name=MACHINE)
+        self.assertEqual(json.loads(dr_rule["EventPattern"])["detail"]["alarmName"], [alarm])
+        # No rule in the DR region re-checks an alarm it cannot see: the wait goes straight on.
+        states = json.loads(self.machine()["definition"])["States"]
+        self.assertNotIn("Still alarming", states)
+        self.assertEqual(states["Stabilise"]["Next"], "Stage 1")
+
+        r = self.drctl("plan", self.stack, "--detailed-exitcode")
+        self.assertEqual(r.exit_code, 0, r.output())
+
+    def test_a_definition_edited_by_hand_is_drift(self):
+        self.write()
+        self.apply()
+        self.assertEqual(self.drctl("drift", self.stack).exit_code, 0)
+        m = self.machine()
+        asl = json.loads(m["definition"])
+        for branch in asl["States"]["Stage 1"]["Branches"]:
+            for state in branch["States"].values():
+                if state.get("Resource", "").endswith(":ecs:updateService"):
+                    state["Parameters"]["DesiredCount"] = 0  # someone "disarms" the scale-out
+        self.moto.client("stepfunctions", DR).update_state_machine(stateMachineArn=m["stateMachineArn"],
+                                                                   definition=json.dumps(asl))
+        r = self.drctl("drift", self.stack)
+        self.assertEqual(r.exit_code, 2, r.output())
+        self.assertIn("stepfunctions.state_machine.failover", r.stdout)
+        drifted = [l.strip() for l in r.stdout.splitlines() if l.strip().startswith("definition.")]
+        self.assertTrue(drifted, r.stdout)
+        # The attribute path names the machine's definition down to the edited parameter.
+        self.assertEqual(len(drifted), 1, drifted)
+        self.assertRegex(drifted[0], r"^definition\.States\.Stage 1\.Branches\[\d\]\.States\.Do ecs_scale api"
+                                     r"\.Parameters\.DesiredCount +expected 3, found 0$")
+        # The plan that restores it says so in runbook terms.
+        r = self.drctl("plan", self.stack)
+        self.assertIn("~ step op.ecs_scale.api: DesiredCount 0 -> 3", r.stdout)
 
     def test_step_graph_from_the_asl_equals_the_failover_plan(self):
         self.write()

@@ -8,7 +8,9 @@ boto3 first, drctl only sets their standby capacity and drctl:* tags. No test he
 the moto extension: moto 5.2.1 implements every call these types make.
 
 The refresh-cost test counts HTTP calls with a small forwarding proxy in front of moto
-(drctl exposes no request counter): DescribeAlarms must not grow with the number of alarms.
+(drctl exposes no request counter): DescribeAlarms must not grow with the number of alarms, and
+tags and subscriptions are read once per region (GetResources, ListSubscriptions), not per
+object.
 """
 
 import http.client
@@ -266,7 +268,7 @@ class CapacityNotify(MotoTestCase):
         self.assertNotIn("autoscaling.capacity.web", listed.stdout)
 
     def test_refresh_reads_alarms_in_one_describe_call_whatever_their_number(self):
-        described = {}
+        described, tagged = {}, {}
         for n in (3, 30):
             self.moto.reset()
             self.env = self.moto.env()
@@ -278,10 +280,48 @@ class CapacityNotify(MotoTestCase):
             self.assertEqual(r.exit_code, 0, r.output())
             described[n] = proxy.counts["DescribeAlarms"]
             self.assertEqual(proxy.counts["ListTopics"], 1, proxy.counts)
-            # Tags have no batch call: one ListTagsForResource per alarm, plus the topic's.
-            self.assertEqual(proxy.counts["ListTagsForResource"], n + 1, proxy.counts)
+            # Tags come from the Resource Groups Tagging API, one paged pass per type and region
+            # ("sns", "cloudwatch:alarm"), and subscriptions from one ListSubscriptions: nothing
+            # per topic or alarm. (moto also ends a GetResources page at 100 tags, so far more
+            # alarms than here would take more pages on moto than on AWS.)
+            self.assertEqual(proxy.counts["ListTagsForResource"], 0, proxy.counts)
+            self.assertEqual(proxy.counts["ListSubscriptionsByTopic"], 0, proxy.counts)
+            self.assertEqual(proxy.counts["ListSubscriptions"], 1, proxy.counts)
+            tagged[n] = proxy.counts["GetResources"]
         self.assertEqual(described[3], 1)
         self.assertEqual(described[30], described[3])
+        self.assertEqual(tagged[3], 2)
+        self.assertEqual(tagged[30], tagged[3])
+
+    def test_tags_from_the_tagging_api_untagged_reads_empty_and_hand_edits_converge(self):
+        untagged = alarm_resource("untagged", f"drctl-{STACK}-untagged")
+        untagged["attrs"]["tags"] = {}
+        stack = write_stack(self.work / "stack", [topic_resource(), alarm_resource("orders-lag", ALARM), untagged])
+        self.apply_ok(stack)
+        cw = self.moto.client("cloudwatch", DR)
+        sns = self.moto.client("sns", DR)
+        arns = {a["AlarmName"]: a["AlarmArn"] for a in cw.describe_alarms()["MetricAlarms"]}
+        self.assertEqual(cw.list_tags_for_resource(ResourceARN=arns[f"drctl-{STACK}-untagged"])["Tags"], [])
+        # The tagging API does not list the untagged alarm; drctl still finds it (no create).
+        listed = self.moto.client("resourcegroupstaggingapi", DR).get_resources(ResourceTypeFilters=["cloudwatch:alarm"])
+        self.assertNotIn(arns[f"drctl-{STACK}-untagged"], [m["ResourceARN"] for m in listed["ResourceTagMappingList"]])
+        self.assertEqual(self.drctl("plan", stack, "--detailed-exitcode").exit_code, 0)
+
+        # Tags edited by hand: drift names both objects, apply puts the tags back.
+        topic_arn = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":" + TOPIC))
+        cw.tag_resource(ResourceARN=arns[ALARM], Tags=[{"Key": "drctl:address", "Value": "someone-else"}])
+        sns.untag_resource(ResourceArn=topic_arn, TagKeys=["drctl:stack"])
+        drift = self.drctl("drift", stack)
+        self.assertEqual(drift.exit_code, 2, drift.output())
+        self.assertIn("cloudwatch.alarm.orders-lag", drift.stdout)
+        self.assertIn("sns.topic.notify", drift.stdout)
+        self.assertNotIn("cloudwatch.alarm.untagged", drift.stdout)
+        self.apply_ok(stack)
+        alarm_tags = {t["Key"]: t["Value"] for t in cw.list_tags_for_resource(ResourceARN=arns[ALARM])["Tags"]}
+        self.assertEqual(alarm_tags, {"drctl:stack": STACK, "drctl:address": "cloudwatch.alarm.orders-lag"})
+        topic_tags = {t["Key"]: t["Value"] for t in sns.list_tags_for_resource(ResourceArn=topic_arn)["Tags"]}
+        self.assertEqual(topic_tags, {"drctl:stack": STACK, "drctl:address": "sns.topic.notify"})
+        self.assertEqual(self.drctl("plan", stack, "--detailed-exitcode").exit_code, 0)
 
 
 if __name__ == "__main__":

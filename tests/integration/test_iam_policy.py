@@ -7,8 +7,9 @@ How moto 5.2.1 enforces IAM (moto/iam/access_control.py, moto/core/authorization
 gaps this test bridges in moto_view() below, without changing what drctl prints:
 - The action checked is "<signing name>:<operation>", e.g. iam:PutRolePolicy, backup:CreateBackupVault.
   Where the signing name differs from the IAM prefix (cloudwatch signs as "monitoring", the
-  tagging API as "tagging" for IAM's "tag") moto would check the wrong name; the stack applied
-  here uses neither.
+  tagging API as "tagging" for IAM's "tag") moto checks the signing name: moto_view() grants
+  tag:GetResources (the backup types' tag reads) as tagging:GetResources. The stack applied here
+  uses no cloudwatch type.
 - Every non-S3 request is authorised against resource "*", so a statement scoped to an ARN
   never matches in moto. moto_view() widens non-S3 resources to "*": their ARN scoping is
   covered by the unit tests (src/resources/permissions_test.cc), not by moto.
@@ -49,6 +50,10 @@ MOTO_S3_ACTION = {
 }
 
 
+# IAM action -> the "<signing name>:<operation>" moto checks for it.
+MOTO_SIGNING_PREFIX = {"tag:GetResources": "tagging:GetResources"}
+
+
 def moto_view(policy):
     """The policy as moto can check it (see the module docstring)."""
     statements = []
@@ -60,7 +65,8 @@ def moto_view(policy):
             statements.append({"Sid": st["Sid"], "Effect": "Allow", "Resource": st["Resource"],
                                "Action": sorted({MOTO_S3_ACTION[a] for a in s3})})
         if other:
-            statements.append({"Sid": st["Sid"] + "Moto", "Effect": "Allow", "Resource": "*", "Action": other})
+            statements.append({"Sid": st["Sid"] + "Moto", "Effect": "Allow", "Resource": "*",
+                               "Action": [MOTO_SIGNING_PREFIX.get(a, a) for a in other]})
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -113,6 +119,8 @@ class IamPolicy(MotoTestCase):
         # A read-only command gets no write action.
         plan_actions = {a for st in self.printed_policy("plan")["Statement"] for a in st["Action"]}
         self.assertIn("s3:GetReplicationConfiguration", plan_actions)
+        self.assertIn("tag:GetResources", plan_actions)  # backup vault and plan tags: one pass per region
+        self.assertNotIn("backup:ListTags", plan_actions)
         self.assertFalse({a for a in plan_actions if ":Put" in a or ":Create" in a or ":Delete" in a})
 
     def test_apply_with_exactly_the_printed_policy_succeeds(self):
@@ -130,6 +138,17 @@ class IamPolicy(MotoTestCase):
         plan_env = self.least_privilege_env(self.printed_policy("plan"), name="drctl-plan-only")
         again = self.run_drctl("plan", self.stack_dir, "--detailed-exitcode", env=plan_env, cwd=self.work)
         self.assertEqual(again.exit_code, 0, again.output())
+
+    def test_plan_without_tag_get_resources_fails_the_reads_and_plans_no_create(self):
+        r = self.apply(self.moto.env())
+        self.assertEqual(r.exit_code, 0, r.output())
+        env = self.least_privilege_env(without_action(self.printed_policy("plan"), "tag:GetResources"), name="drctl-no-tags")
+        plan = self.run_drctl("plan", self.stack_dir, "--detailed-exitcode", env=env, cwd=self.work)
+        self.assertEqual(plan.exit_code, 1, plan.output())
+        self.assertIn("cannot read backup.vault.dr", plan.stderr)
+        self.assertIn("GetResources", plan.stderr)
+        # A failed tag read is never "no tags" or "absent": the vaults are not planned again.
+        self.assertNotRegex(plan.stdout, r"backup\.vault\.\w+ (create|update)")
 
     def test_apply_without_iam_put_role_policy_fails_naming_it(self):
         env = self.least_privilege_env(without_action(self.printed_policy(), "iam:PutRolePolicy"))
