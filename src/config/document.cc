@@ -1,5 +1,7 @@
 #include "config/document.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -119,8 +121,48 @@ std::optional<model::SourceRange> Document::value_at(const std::string& pointer)
   return key_at(pointer);
 }
 
+namespace {
+
+// Where the first byte that is not well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
+// nothing above U+10FFFF) sits, or npos. YAML files are UTF-8, and the JSON Schema validator
+// reads strings as UTF-8 without checking (a truncated sequence made it read out of bounds:
+// found by the config_stack fuzzer).
+size_t first_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (b < 0x80) { ++i; continue; }
+    if (b >= 0xC2 && b <= 0xDF) len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) { len = 3; if (b == 0xE0) lo = 0xA0; if (b == 0xED) hi = 0x9F; }
+    else if (b >= 0xF0 && b <= 0xF4) { len = 4; if (b == 0xF0) lo = 0x90; if (b == 0xF4) hi = 0x8F; }
+    else return i;
+    if (i + len > s.size()) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 std::optional<Document> load_yaml_text(const std::string& text, const std::string& file,
                                        model::Diagnostics& diags) {
+  if (const size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    const size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const int col = 1 + static_cast<int>(line_start == std::string::npos || bad == 0 ? bad : bad - line_start - 1);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    diags.push_back({model::Severity::error,
+                     std::string("invalid UTF-8 (byte ") + byte + "): YAML files must be UTF-8", "",
+                     model::SourceRange{file, line, col}, "", ""});
+    return std::nullopt;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -67,6 +67,22 @@ TEST(Document, MalformedYamlIsAnErrorAtTheParserMark) {
   EXPECT_EQ(diags[0].where, (model::SourceRange{"bad.dr.yaml", 3, 2}));
 }
 
+// Found by the config_stack fuzzer (regression-invalid-utf8.yaml in its corpus): a truncated
+// UTF-8 sequence reached the JSON Schema validator, which read past the string.
+TEST(Document, InvalidUtf8IsAnErrorAtTheByte) {
+  model::Diagnostics diags;
+  EXPECT_FALSE(load_yaml_text("stack: shop\nsource: order\xB0\xB0s\n", "bad.dr.yaml", diags));
+  ASSERT_EQ(diags.size(), 1u) << dump(diags);
+  EXPECT_EQ(diags[0].summary, "invalid UTF-8 (byte 0xB0): YAML files must be UTF-8");
+  EXPECT_EQ(diags[0].where, (model::SourceRange{"bad.dr.yaml", 2, 14}));
+  for (const char* bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+    model::Diagnostics d;
+    EXPECT_FALSE(load_yaml_text(std::string("a: ") + bad + "\n", "x.dr.yaml", d)) << bad;  // overlong, surrogate, > U+10FFFF, truncated
+  }
+  model::Diagnostics ok;
+  EXPECT_TRUE(load_yaml_text("name: \"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"\n", "ok.dr.yaml", ok)) << dump(ok);
+}
+
 TEST(Document, DuplicateKeysAreErrorsAtTheRepeat) {
   model::Diagnostics diags;
   auto doc = load_yaml_text("a:\n  x: 1\n  y: 2\n  x: 3\n", "dup.dr.yaml", diags);

@@ -116,7 +116,7 @@ class Checker {
       }
       if (!spec.is_object()) continue;
       objectives(p + "/objectives");
-      if (spec.value("kind", "") != "s3") continue;
+      if (str(p + "/kind") != std::optional<std::string>("s3")) continue;  // a non-string kind is a schema error
       const auto source = str(p + "/source");
       if (source) bucket(p + "/source", *source);
       std::optional<std::string> replica = str(p + "/replica_bucket");

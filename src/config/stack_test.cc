@@ -89,6 +89,18 @@ TEST(LoadStack, DuplicateKeyIsAnError) {
   EXPECT_EQ(d->summary, "duplicate key 'stack'");
 }
 
+// Found by the config_stack fuzzer (tests/fuzz/corpus/config_stack/regression-kind-not-a-string.yaml):
+// the semantic checks read `kind` as a string even where the schema had already refused it.
+TEST(LoadStack, ANonStringKindIsASchemaErrorNotACrash) {
+  auto l = load("kind_not_a_string");
+  EXPECT_FALSE(l.topology);
+  ASSERT_TRUE(model::has_errors(l.diags));
+  bool at_kind = false;
+  for (const auto& d : l.diags)
+    at_kind = at_kind || (d.where && d.where->line == 7 && d.field.find("kind") != std::string::npos);
+  EXPECT_TRUE(at_kind) << dump(l.diags);
+}
+
 TEST(LoadStack, UnknownKeyIsReportedAtTheKey) {
   auto l = load("unknown_key");
   EXPECT_FALSE(l.topology);
