@@ -110,6 +110,21 @@ std::map<std::string, plan::Observed> refresh(resources::Context& ctx, const Ref
     std::map<std::pair<std::string, std::string>, std::vector<resources::Target>> groups;
     for (const auto& [address, item] : items) {
       if (level.at(address) != wave) continue;
+      // A dependency that could not be read leaves this one's references unresolved, and a
+      // lookup by them would answer "absent" (a plan saying "deleted outside drctl; will be
+      // created again"). It is not read either, and says why.
+      const auto failed_dep = std::find_if(item.depends_on.begin(), item.depends_on.end(), [&](const auto& d) {
+        auto o = observed.find(d);
+        return o != observed.end() && o->second.status == plan::Observed::Status::failed;
+      });
+      if (failed_dep != item.depends_on.end()) {
+        plan::Observed skipped;
+        skipped.status = plan::Observed::Status::failed;
+        skipped.error = "not read: it depends on " + *failed_dep + ", which could not be read";
+        observed[address] = skipped;
+        tick.done += 1;
+        continue;
+      }
       resources::Target t{address, item.region, item.attrs, item.id};
       plan::resolve_from(t.attrs, observed);
       groups[{item.type, item.region}].push_back(std::move(t));
