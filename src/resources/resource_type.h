@@ -11,6 +11,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -62,9 +64,30 @@ struct Target {
   std::string id;
 };
 
+// Facts that cannot change during one command and that several resources ask for (a hosted
+// zone's apex name), remembered for the command's run. Thread-safe.
+class RunMemo {
+ public:
+  std::optional<std::string> get(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(const std::string& key, std::string value) {
+    std::lock_guard lock(mu_);
+    values_[key] = std::move(value);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> values_;
+};
+
 struct Context {
   aws::Client& aws;
   std::string stack;  // for tags: drctl:stack
+  std::shared_ptr<RunMemo> memo = std::make_shared<RunMemo>();
 };
 
 class ResourceType {

@@ -111,15 +111,26 @@ aws::AwsError invalid(const Target& t, const std::string& why) {
 
 // Route 53 refuses a CNAME at the zone apex (RFC 1034: a CNAME cannot coexist with the apex's
 // SOA and NS); say so before trying, naming the resource.
-aws::Result<model::Unit> check_apex(aws::Client& c, const Target& want, const std::string& zone) {
-  if (str_attr(want.attrs, "type") != "CNAME") return model::ok();
-  auto doc = r53::call(c, want.region, r53::request("GetHostedZone", "GET", "/hostedzone/" + zone));
-  if (!doc) return model::err(doc.error());
-  const auto apex = xml::text(xml::child((*doc)->document_element(), "HostedZone"), "Name");
+aws::Result<model::Unit> apex_allows(const Target& want, const std::string& apex) {
   if (r53::same_name(apex, str_attr(want.attrs, "name")))
     return model::err(invalid(want, "a CNAME record cannot be at the zone apex " + r53::normalize_name(apex) +
                                         " (Route 53 refuses it); use an alias A/AAAA record there"));
   return model::ok();
+}
+
+// The zone's name is asked once per run (RunMemo): an apply of 500 records in one zone would
+// otherwise spend 500 calls of Route 53's 5 requests/s on the same answer.
+aws::Result<model::Unit> check_apex(Context& ctx, const Target& want, const std::string& zone) {
+  if (str_attr(want.attrs, "type") != "CNAME") return model::ok();
+  const std::string key = "route53 apex " + zone;
+  auto apex = ctx.memo->get(key);
+  if (!apex) {
+    auto doc = r53::call(ctx.aws, want.region, r53::request("GetHostedZone", "GET", "/hostedzone/" + zone));
+    if (!doc) return model::err(doc.error());
+    apex = xml::text(xml::child((*doc)->document_element(), "HostedZone"), "Name");
+    ctx.memo->put(key, *apex);
+  }
+  return apex_allows(want, *apex);
 }
 
 using Outcomes = std::map<std::string, ReadOutcome>;
@@ -216,7 +227,7 @@ class FailoverRecord final : public ResourceType {
   static aws::Result<Live> upsert(Context& ctx, const Target& want) {
     if (auto why = check_desired(want.attrs); !why.empty()) return model::err(invalid(want, why));
     const auto zone = r53::zone_id(str_attr(want.attrs, "zone_id"));
-    if (auto ok = check_apex(ctx.aws, want, zone); !ok) return model::err(ok.error());
+    if (auto ok = check_apex(ctx, want, zone); !ok) return model::err(ok.error());
     RecordSet rs = desired_record(want.attrs);
     while (!rs.name.empty() && rs.name.back() == '.') rs.name.pop_back();
     rs.name += ".";  // fully qualified, whether or not the module wrote the final dot

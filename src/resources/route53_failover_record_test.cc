@@ -155,6 +155,17 @@ TEST(Route53FailoverRecord, CreateUpsertsWithFailoverSetIdentifierAndHealthCheck
   EXPECT_EQ(live->attrs, primary());
 }
 
+TEST(Route53FailoverRecord, TheZoneApexIsAskedOncePerRun) {
+  Harness h;
+  h.reply(200, "route53/get_hosted_zone.xml");
+  h.reply(200, "route53/change_resource_record_sets.xml");
+  h.reply(200, "route53/change_resource_record_sets.xml");
+  ASSERT_TRUE(type().create(h.ctx, target(kPrimary, primary())).ok());
+  ASSERT_TRUE(type().create(h.ctx, target(kSecondary, secondary())).ok());
+  EXPECT_EQ(h.calls(), (Calls{"GET route53:/2013-04-01/hostedzone/" + kZone, "POST " + kRrset + "/",
+                              "POST " + kRrset + "/"}));
+}
+
 TEST(Route53FailoverRecord, AliasUpsertSendsTheAliasTargetAndNoTtl) {
   Harness h;
   h.reply(200, "route53/change_resource_record_sets.xml");
